@@ -1,0 +1,32 @@
+export {
+  SERVICE_NAMES,
+  isServiceName,
+  CauseSchema,
+  CommandCauseSchema,
+  KubernetesCauseSchema,
+  EnvelopeSchema,
+  type ServiceName,
+  type Cause,
+  type EventEnvelope,
+  type NewEvent,
+} from './envelope.js';
+export { defineEvent, type EventDefinition, type DefineEventOptions, type EventData, type Upcaster } from './event-definition.js';
+export { EventRegistry } from './event-registry.js';
+export { EventIdGenerator, newEventId, eventIdTime, isEventId } from './event-id.js';
+export {
+  SUBJECT_API_VERSION,
+  SUBJECT_ROOT,
+  eventSubject,
+  serviceSubjects,
+  jetStreamName,
+  encodeSubjectToken,
+  decodeSubjectToken,
+} from './subjects.js';
+export {
+  ContractError,
+  EventValidationError,
+  UnknownEventTypeError,
+  UpcastError,
+  isContractError,
+  type FieldProblem,
+} from './errors.js';

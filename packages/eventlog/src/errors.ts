@@ -1,0 +1,50 @@
+import type { ExpectedVersion } from './event-log.js';
+
+/** Base of every error the event log throws. */
+export abstract class EventLogError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Optimistic concurrency: the stream moved on since the writer read it. */
+export class ConcurrencyError extends EventLogError {
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected version ${String(expected)}, actual version ${actual}`);
+  }
+}
+
+/** Some event ids of a request are stored and some are not, or they are stored elsewhere: not a clean retry. */
+export class IdempotencyError extends EventLogError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(
+    readonly stream: string,
+    readonly eventId: string,
+    reason: string,
+  ) {
+    super(`stream ${stream}: event ${eventId} ${reason}`);
+  }
+}
+
+/** The database could not be opened or migrated. */
+export class StorageError extends EventLogError {
+  readonly code = 'STORAGE';
+  constructor(
+    readonly location: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${location}: ${message}`, options);
+  }
+}
+
+export function isConcurrencyError(e: unknown): e is ConcurrencyError {
+  return e instanceof ConcurrencyError;
+}

@@ -1,0 +1,75 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventLogDatabase } from './schema.js';
+
+/** Genesis value of the hash chain: the "previous hash" of event 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+type Dialect = 'sqlite' | 'postgres';
+
+// Each migration is forward-only and runs once, recorded in schema_migrations.
+const MIGRATIONS: ReadonlyArray<(db: Kysely<EventLogDatabase>, dialect: Dialect) => Promise<void>> = [
+  async (db, dialect) => {
+    const big = dialect === 'postgres' ? 'bigint' : 'integer';
+    await db.schema
+      .createTable('events')
+      .addColumn('seq', sql.raw(big), (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('stream', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('schema_version', 'integer', (c) => c.notNull())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .addColumn('cause', 'text', (c) => c.notNull())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addUniqueConstraint('events_stream_version', ['stream', 'version'])
+      .execute();
+    await db.schema.createIndex('events_time').on('events').column('time').execute();
+    await db.schema
+      .createTable('streams')
+      .addColumn('stream', 'text', (c) => c.primaryKey())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('outbox')
+      .addColumn('seq', sql.raw(big), (c) => c.primaryKey())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('log_head')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('last_seq', sql.raw(big), (c) => c.notNull())
+      .addColumn('last_hash', 'text', (c) => c.notNull())
+      .addColumn('last_time', 'text')
+      .execute();
+    await db.insertInto('log_head').values({ id: 1, last_seq: 0, last_hash: GENESIS_HASH, last_time: null }).execute();
+    await db.schema
+      .createTable('snapshots')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('projection_version', 'integer', (c) => c.notNull())
+      .addColumn('seq', sql.raw(big), (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .execute();
+  },
+];
+
+/** Brings the schema up to date. Safe to call on every open; concurrent openers serialize on the migrations table. */
+export async function migrate(db: Kysely<EventLogDatabase>, dialect: Dialect): Promise<void> {
+  await db.schema
+    .createTable('schema_migrations')
+    .ifNotExists()
+    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+    .execute();
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`LOCK TABLE schema_migrations IN EXCLUSIVE MODE`.execute(trx);
+    const done = new Set((await trx.selectFrom('schema_migrations').select('version').execute()).map((r) => Number(r.version)));
+    for (let i = 0; i < MIGRATIONS.length; i++) {
+      const version = i + 1;
+      if (done.has(version)) continue;
+      await MIGRATIONS[i]!(trx, dialect);
+      await trx.insertInto('schema_migrations').values({ version }).execute();
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import type { Generated } from 'kysely';
+
+// Row types of the event log tables. Both dialects use the same columns; JSON is kept
+// as text so the stored bytes are exactly what the hash chain covers.
+
+export interface EventsTable {
+  seq: number;
+  id: string;
+  stream: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  time: string;
+  cause: string;
+  data: string;
+  /** sha256(previous hash + this event's canonical fields): a tamper-evident chain. */
+  hash: string;
+}
+
+export interface StreamsTable {
+  stream: string;
+  version: number;
+}
+
+export interface OutboxTable {
+  seq: number;
+  subject: string;
+}
+
+export interface LogHeadTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+  last_time: string | null;
+}
+
+export interface SnapshotsTable {
+  name: string;
+  projection_version: number;
+  seq: number;
+  state: string;
+  time: string;
+}
+
+export interface MigrationsTable {
+  version: number;
+  applied_at: Generated<string>;
+}
+
+export interface EventLogDatabase {
+  events: EventsTable;
+  streams: StreamsTable;
+  outbox: OutboxTable;
+  log_head: LogHeadTable;
+  snapshots: SnapshotsTable;
+  schema_migrations: MigrationsTable;
+}

@@ -1,0 +1,357 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  EventIdGenerator,
+  eventSubject,
+  type EventEnvelope,
+  type EventRegistry,
+  type NewEvent,
+  type ServiceName,
+} from '@netledger/contracts';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventLog,
+  ExpectedVersion,
+  LogHead,
+  OutboxEntry,
+  ReadOptions,
+  Snapshot,
+} from '../event-log.js';
+import { ConcurrencyError, IdempotencyError } from '../errors.js';
+import { chainHash } from './hash-chain.js';
+import { migrate } from './migrate.js';
+import type { EventLogDatabase, EventsTable } from './schema.js';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+export interface SqlEventLogOptions {
+  readonly service: ServiceName;
+  readonly registry: EventRegistry;
+  readonly dialect: SqlDialectName;
+  /** Where the log lives, for messages (file path or redacted URL). */
+  readonly location: string;
+  readonly clock?: () => Date;
+  readonly ids?: EventIdGenerator;
+  /** Called after the database is closed (to release a pool or file handle the caller owns). */
+  readonly onClose?: () => Promise<void>;
+}
+
+// Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
+const INSERT_CHUNK = 1000;
+const IN_CHUNK = 5000;
+
+interface Prepared {
+  readonly request: AppendRequest;
+  readonly events: ReadonlyArray<{ id: string; type: string; schemaVersion: number; cause: string; data: string }>;
+}
+
+/**
+ * The event log on a SQL database through kysely. SQLite and PostgreSQL share this code;
+ * they differ only in how the database is opened (see open-sqlite / open-postgres).
+ *
+ * Appends are serialized on the single `log_head` row (an UPDATE takes SQLite's write lock
+ * or PostgreSQL's row lock first thing), so sequences are gap-free and commit in order:
+ * a reader never sees seq N+1 before seq N.
+ */
+export class SqlEventLog implements EventLog {
+  readonly service: ServiceName;
+  private readonly registry: EventRegistry;
+  private readonly clock: () => Date;
+  private readonly ids: EventIdGenerator;
+  private closed = false;
+
+  protected constructor(
+    private readonly db: Kysely<EventLogDatabase>,
+    private readonly options: SqlEventLogOptions,
+  ) {
+    this.service = options.service;
+    this.registry = options.registry;
+    this.clock = options.clock ?? (() => new Date());
+    this.ids = options.ids ?? new EventIdGenerator();
+  }
+
+  /** Migrates the schema if needed and returns the log. */
+  static async open(db: Kysely<EventLogDatabase>, options: SqlEventLogOptions): Promise<SqlEventLog> {
+    await migrate(db, options.dialect);
+    return new SqlEventLog(db, Object.freeze({ ...options }));
+  }
+
+  append(stream: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
+    return this.appendMany([{ stream, expectedVersion, events }]).then((r) => r[0]!);
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const prepared = this.prepare(requests);
+    return this.db.transaction().execute((trx) => this.appendInTransaction(trx, prepared));
+  }
+
+  private prepare(requests: readonly AppendRequest[]): Prepared[] {
+    const streams = new Set<string>();
+    const ids = new Set<string>();
+    return requests.map((request) => {
+      if (!request.stream) throw new TypeError(`${this.service}: append needs a stream name`);
+      if (streams.has(request.stream)) throw new TypeError(`${this.service}: stream ${request.stream} appears twice in one append`);
+      streams.add(request.stream);
+      const events = request.events.map((e) => {
+        const schemaVersion = this.registry.checkNew(this.service, e.type, e.data, `${this.service} append to ${request.stream}`);
+        const id = e.id ?? this.ids.next();
+        if (ids.has(id)) throw new IdempotencyError(request.stream, id, 'appears twice in one append');
+        ids.add(id);
+        return { id, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data) };
+      });
+      return { request, events };
+    });
+  }
+
+  private async appendInTransaction(trx: Transaction<EventLogDatabase>, prepared: Prepared[]): Promise<AppendResult[]> {
+    // Take the log's write lock before reading anything, so the checks below cannot go stale.
+    const head = await trx
+      .updateTable('log_head')
+      .set({ last_seq: sql`last_seq` })
+      .where('id', '=', 1)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    const allIds = prepared.flatMap((p) => p.events.map((e) => e.id));
+    const stored = new Map<string, { stream: string; version: number; seq: number }>();
+    for (const chunk of chunks(allIds, IN_CHUNK)) {
+      const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
+      for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
+    }
+    const current = new Map<string, number>();
+    for (const chunk of chunks(prepared.map((p) => p.request.stream), IN_CHUNK)) {
+      const rows = await trx.selectFrom('streams').select(['stream', 'version']).where('stream', 'in', chunk).execute();
+      for (const r of rows) current.set(r.stream, Number(r.version));
+    }
+
+    let seq = Number(head.last_seq);
+    let prevHash = head.last_hash;
+    const now = this.clock().toISOString();
+    // Time never goes backwards along the log, so "everything up to time T" is a prefix.
+    const time = head.last_time && head.last_time > now ? head.last_time : now;
+    const rows: EventsTable[] = [];
+    const outbox: { seq: number; subject: string }[] = [];
+    const streamUpdates: { stream: string; version: number }[] = [];
+    const results: AppendResult[] = [];
+
+    for (const { request, events } of prepared) {
+      const version = current.get(request.stream) ?? 0;
+      const duplicate = this.checkIdempotent(request.stream, events, stored);
+      if (duplicate) {
+        results.push(duplicate);
+        continue;
+      }
+      checkExpected(request.stream, request.expectedVersion, version);
+      if (events.length === 0) {
+        results.push({ stream: request.stream, version, firstSeq: seq + 1, lastSeq: seq, duplicate: false });
+        continue;
+      }
+      const firstSeq = seq + 1;
+      let v = version;
+      for (const e of events) {
+        seq += 1;
+        v += 1;
+        const row: EventsTable = {
+          seq,
+          id: e.id,
+          stream: request.stream,
+          version: v,
+          type: e.type,
+          schema_version: e.schemaVersion,
+          time,
+          cause: e.cause,
+          data: e.data,
+          hash: '',
+        };
+        row.hash = chainHash(prevHash, { ...row, schemaVersion: row.schema_version });
+        prevHash = row.hash;
+        rows.push(row);
+        outbox.push({ seq, subject: eventSubject(this.service, e.type, request.stream) });
+      }
+      streamUpdates.push({ stream: request.stream, version: v });
+      results.push({ stream: request.stream, version: v, firstSeq, lastSeq: seq, duplicate: false });
+    }
+
+    if (rows.length === 0) return results;
+    for (const chunk of chunks(rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
+    for (const chunk of chunks(outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
+    for (const chunk of chunks(streamUpdates, INSERT_CHUNK * 4)) {
+      await trx
+        .insertInto('streams')
+        .values(chunk)
+        .onConflict((oc) => oc.column('stream').doUpdateSet({ version: (eb) => eb.ref('excluded.version') }))
+        .execute();
+    }
+    await trx.updateTable('log_head').set({ last_seq: seq, last_hash: prevHash, last_time: time }).where('id', '=', 1).execute();
+    return results;
+  }
+
+  /** A retry of an append that already committed returns its original result; a partial overlap is an error. */
+  private checkIdempotent(
+    stream: string,
+    events: Prepared['events'],
+    stored: ReadonlyMap<string, { stream: string; version: number; seq: number }>,
+  ): AppendResult | undefined {
+    const found = events.map((e) => stored.get(e.id));
+    const hits = found.filter((f) => f !== undefined);
+    if (hits.length === 0) return undefined;
+    if (hits.length !== events.length) {
+      const missing = events.find((_, i) => !found[i])!;
+      throw new IdempotencyError(stream, missing.id, 'is new but other events of the same append are already stored');
+    }
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i]!;
+      if (h.stream !== stream) throw new IdempotencyError(stream, events[i]!.id, `is already stored in stream ${h.stream}`);
+    }
+    return { stream, version: hits.at(-1)!.version, firstSeq: hits[0]!.seq, lastSeq: hits.at(-1)!.seq, duplicate: true };
+  }
+
+  async streamVersion(stream: string): Promise<number> {
+    const r = await this.db.selectFrom('streams').select('version').where('stream', '=', stream).executeTakeFirst();
+    return r ? Number(r.version) : 0;
+  }
+
+  async readStreamForward(stream: string, fromVersion = 1, options: ReadOptions = {}): Promise<EventEnvelope[]> {
+    let q = this.db.selectFrom('events').selectAll().where('stream', '=', stream).where('version', '>=', fromVersion).orderBy('version', 'asc');
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    return (await q.execute()).map((r) => this.decode(r));
+  }
+
+  async readStreamBackward(stream: string, fromVersion?: number, options: ReadOptions = {}): Promise<EventEnvelope[]> {
+    let q = this.db.selectFrom('events').selectAll().where('stream', '=', stream).orderBy('version', 'desc');
+    if (fromVersion !== undefined) q = q.where('version', '<=', fromVersion);
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    return (await q.execute()).map((r) => this.decode(r));
+  }
+
+  async readAll(fromSeq: number, options: ReadOptions = {}): Promise<EventEnvelope[]> {
+    let q = this.db.selectFrom('events').selectAll().where('seq', '>=', fromSeq).orderBy('seq', 'asc');
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    return (await q.execute()).map((r) => this.decode(r));
+  }
+
+  async readUntil(until: Date, fromSeq = 1, options: ReadOptions = {}): Promise<EventEnvelope[]> {
+    let q = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>=', fromSeq)
+      .where('time', '<=', until.toISOString())
+      .orderBy('seq', 'asc');
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    return (await q.execute()).map((r) => this.decode(r));
+  }
+
+  async *iterate(fromSeq = 1, options: { readonly pageSize?: number; readonly until?: Date } = {}): AsyncIterable<EventEnvelope> {
+    const pageSize = options.pageSize ?? 2000;
+    let next = fromSeq;
+    for (;;) {
+      const page = options.until
+        ? await this.readUntil(options.until, next, { limit: pageSize })
+        : await this.readAll(next, { limit: pageSize });
+      for (const e of page) yield e;
+      if (page.length < pageSize) return;
+      next = page.at(-1)!.seq + 1;
+    }
+  }
+
+  async head(): Promise<LogHead> {
+    const h = await this.db.selectFrom('log_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    const backlog = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return { lastSeq: Number(h.last_seq), lastTime: h.last_time, lastHash: h.last_hash, outboxBacklog: Number(backlog.n) };
+  }
+
+  async outboxPeek(limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .innerJoin('events', 'events.seq', 'outbox.seq')
+      .select([
+        'events.seq',
+        'events.id',
+        'events.stream',
+        'events.version',
+        'events.type',
+        'events.schema_version',
+        'events.time',
+        'events.cause',
+        'events.data',
+        'outbox.subject',
+      ])
+      .orderBy('outbox.seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), eventId: r.id, subject: r.subject, payload: this.storedJson(r) }));
+  }
+
+  async outboxAck(uptoSeq: number): Promise<void> {
+    await this.db.deleteFrom('outbox').where('seq', '<=', uptoSeq).execute();
+  }
+
+  async saveSnapshot<S>(snapshot: Omit<Snapshot<S>, 'time'>): Promise<void> {
+    const row = {
+      name: snapshot.name,
+      projection_version: snapshot.projectionVersion,
+      seq: snapshot.seq,
+      state: JSON.stringify(snapshot.state),
+      time: this.clock().toISOString(),
+    };
+    await this.db
+      .insertInto('snapshots')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({ projection_version: row.projection_version, seq: row.seq, state: row.state, time: row.time }),
+      )
+      .execute();
+  }
+
+  async loadSnapshot<S>(name: string): Promise<Snapshot<S> | undefined> {
+    const r = await this.db.selectFrom('snapshots').selectAll().where('name', '=', name).executeTakeFirst();
+    if (!r) return undefined;
+    return { name: r.name, projectionVersion: r.projection_version, seq: Number(r.seq), state: JSON.parse(r.state) as S, time: r.time };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+    await this.options.onClose?.();
+  }
+
+  private decode(r: EventsTable): EventEnvelope {
+    return this.registry.decode(
+      {
+        id: r.id,
+        service: this.service,
+        stream: r.stream,
+        version: Number(r.version),
+        seq: Number(r.seq),
+        type: r.type,
+        schemaVersion: Number(r.schema_version),
+        time: r.time,
+        cause: JSON.parse(r.cause) as unknown,
+        data: JSON.parse(r.data) as unknown,
+      },
+      `${this.service} log`,
+    );
+  }
+
+  // The envelope as stored, built around the stored JSON text so no re-serialization can change a byte.
+  private storedJson(r: Omit<EventsTable, 'hash'>): string {
+    return (
+      `{"id":${JSON.stringify(r.id)},"service":${JSON.stringify(this.service)},"stream":${JSON.stringify(r.stream)},` +
+      `"version":${Number(r.version)},"seq":${Number(r.seq)},"type":${JSON.stringify(r.type)},` +
+      `"schemaVersion":${Number(r.schema_version)},"time":${JSON.stringify(r.time)},"cause":${r.cause},"data":${r.data}}`
+    );
+  }
+}
+
+function checkExpected(stream: string, expected: ExpectedVersion, actual: number): void {
+  if (expected === 'any') return;
+  const want = expected === 'no-stream' ? 0 : expected;
+  if (want !== actual) throw new ConcurrencyError(stream, expected, actual);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

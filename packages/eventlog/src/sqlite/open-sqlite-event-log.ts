@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { EventRegistry, ServiceName } from '@netledger/contracts';
+import type { EventLog } from '../event-log.js';
+import { StorageError } from '../errors.js';
+import type { EventLogDatabase } from '../sql/schema.js';
+import { SqlEventLog } from '../sql/sql-event-log.js';
+
+export interface SqliteEventLogConfig {
+  readonly service: ServiceName;
+  readonly registry: EventRegistry;
+  /** Database file; created with its directory when missing. */
+  readonly file: string;
+  readonly clock?: () => Date;
+}
+
+/**
+ * Opens (and creates or migrates) a service's SQLite event log.
+ *
+ * Settings, and why:
+ * - journal_mode=WAL: readers (CLI, relay, status) never block the writer and vice versa.
+ * - synchronous=FULL: the WAL is fsynced at every commit, so an append that returned survives
+ *   a power cut. NORMAL would be faster but can lose the last commits, and an audit log must
+ *   not forget what it acknowledged. Writers batch (appendMany) to pay one fsync per batch.
+ * - busy_timeout: a second process (CLI writing a command) waits for the lock instead of failing.
+ * - foreign_keys and a checkpoint threshold at the SQLite default keep the WAL bounded.
+ */
+export async function openSqliteEventLog(config: SqliteEventLogConfig): Promise<EventLog> {
+  let sqlite: Database.Database;
+  try {
+    mkdirSync(dirname(config.file), { recursive: true });
+    sqlite = new Database(config.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (cause) {
+    throw new StorageError(config.file, `cannot open SQLite event log: ${(cause as Error).message}`, { cause });
+  }
+  const db = new Kysely<EventLogDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    return await SqlEventLog.open(db, {
+      service: config.service,
+      registry: config.registry,
+      dialect: 'sqlite',
+      location: config.file,
+      ...(config.clock ? { clock: config.clock } : {}),
+    });
+  } catch (cause) {
+    await db.destroy();
+    throw new StorageError(config.file, `cannot migrate SQLite event log: ${(cause as Error).message}`, { cause });
+  }
+}
