@@ -1,0 +1,55 @@
+// `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints its figures.
+import { parseArgs } from 'node:util';
+import { reporter } from './figures.js';
+import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
+
+const SUITES: Record<string, { readonly help: string; readonly run: (report: ReturnType<typeof reporter>, values: Record<string, string | boolean | undefined>) => Promise<void> }> = {
+  eventlog: {
+    help: 'append+outbox+publish throughput (SQLite, nats-server) and append-to-consumer latency at a steady rate',
+    run: (report, v) =>
+      eventlogBench(
+        {
+          events: num(v['events'], EVENTLOG_DEFAULTS.events),
+          batch: num(v['batch'], EVENTLOG_DEFAULTS.batch),
+          rate: num(v['rate'], EVENTLOG_DEFAULTS.rate),
+          seconds: num(v['seconds'], EVENTLOG_DEFAULTS.seconds),
+        },
+        report,
+      ),
+  },
+};
+
+function num(v: string | boolean | undefined, fallback: number): number {
+  if (v === undefined || typeof v === 'boolean') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${v}`);
+  return n;
+}
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    events: { type: 'string' },
+    batch: { type: 'string' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+  },
+});
+const names = positionals.length ? positionals : Object.keys(SUITES);
+if (values.help) {
+  console.log('Usage: npm run bench -- [SUITE...] [--json]\n\nSuites:');
+  for (const [name, s] of Object.entries(SUITES)) console.log(`  ${name.padEnd(10)} ${s.help}`);
+  console.log('\neventlog flags: --events N (100000) --batch N (500) --rate N/s (1000) --seconds N (10)');
+} else {
+  for (const n of names) {
+    const suite = SUITES[n];
+    if (!suite) {
+      console.error(`bench: unknown suite ${n} (suites: ${Object.keys(SUITES).join(', ')})`);
+      process.exit(2);
+    }
+    await suite.run(reporter(values.json ?? false), values);
+  }
+}

@@ -1,0 +1,88 @@
+import { fetchStatus, isAlive, readRunFiles, type ComponentStatus, type DataDir } from '@netledger/runtime';
+import { printJson, table, type OutputFormat } from '../output.js';
+import { readStackFile } from '../stack-file.js';
+
+export const STATUS_HELP = `Usage: netledger status [--data-dir DIR] [-o json]
+
+Shows each component of the stack running from DIR: health, pid, its event log's last
+sequence and outbox backlog (services), and each consumer's cursor and lag (agents).
+Exit code 0 when every component is healthy, 1 otherwise.`;
+
+interface ComponentReport {
+  readonly component: string;
+  readonly kind: string;
+  readonly pid: number;
+  readonly healthy: boolean;
+  readonly address: string;
+  readonly detail: ComponentStatus | { readonly error: string };
+}
+
+export async function status(dataDir: DataDir, output: OutputFormat): Promise<number> {
+  const stack = readStackFile(dataDir);
+  const runs = readRunFiles(dataDir);
+  const reports: ComponentReport[] = await Promise.all(
+    runs.map(async (r): Promise<ComponentReport> => {
+      if (!isAlive(r.pid)) {
+        return { component: r.component, kind: r.kind, pid: r.pid, healthy: false, address: r.statusUrl ?? '-', detail: { error: 'process is not running' } };
+      }
+      if (r.kind === 'nats') return natsReport(r.component, r.pid, r.statusUrl ?? '');
+      const s = r.statusUrl ? await fetchStatus(r.statusUrl) : undefined;
+      return {
+        component: r.component,
+        kind: r.kind,
+        pid: r.pid,
+        healthy: s?.healthy === true,
+        address: r.statusUrl ?? '-',
+        detail: s ?? { error: 'status endpoint does not answer' },
+      };
+    }),
+  );
+  const healthy = reports.length > 0 && reports.every((r) => r.healthy);
+  if (output === 'json') {
+    printJson({ dataDir: dataDir.root, running: reports.length > 0, healthy, nats: stack?.natsUrl ?? null, components: reports });
+    return healthy ? 0 : 1;
+  }
+  if (reports.length === 0) {
+    console.log(`no stack runs from ${dataDir.root} (start one with netledger up)`);
+    return 1;
+  }
+  console.log(`Data dir:   ${dataDir.root}`);
+  if (stack) console.log(`NATS:       ${stack.natsUrl}`);
+  console.log('');
+  console.log(
+    table(
+      ['COMPONENT', 'KIND', 'HEALTH', 'PID', 'LOG SEQ', 'OUTBOX', 'CONSUMERS (cursor/lag)'],
+      reports.map((r) => [r.component, r.kind, r.healthy ? 'OK' : `FAIL${'error' in r.detail ? `: ${String(r.detail.error)}` : ''}`, String(r.pid), ...columns(r)]),
+    ),
+  );
+  return healthy ? 0 : 1;
+}
+
+function columns(r: ComponentReport): [string, string, string] {
+  const d = r.detail as Record<string, unknown>;
+  const log = d['log'] as { lastSeq?: number; outboxBacklog?: number } | undefined;
+  const consumers = d['consumers'] as Array<{ service: string; cursor: number; lag: number; inSync: boolean }> | undefined;
+  return [
+    log?.lastSeq !== undefined ? String(log.lastSeq) : '-',
+    log?.outboxBacklog !== undefined ? String(log.outboxBacklog) : '-',
+    consumers ? consumers.map((c) => `${c.service} ${c.cursor}/${c.lag}${c.inSync ? '' : ' (syncing)'}`).join(', ') : '-',
+  ];
+}
+
+async function natsReport(component: string, pid: number, monitorUrl: string): Promise<ComponentReport> {
+  try {
+    const res = await fetch(`${monitorUrl}/healthz?js-enabled-only=true`, { signal: AbortSignal.timeout(2000) });
+    const body = (await res.json()) as Record<string, unknown>;
+    const js = await fetch(`${monitorUrl}/jsz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    return {
+      component,
+      kind: 'nats',
+      pid,
+      healthy: res.ok,
+      address: monitorUrl,
+      detail: { component, healthy: res.ok, health: body, streams: js['streams'], messages: js['messages'], bytes: js['bytes'] },
+    };
+  } catch (e) {
+    return { component, kind: 'nats', pid, healthy: false, address: monitorUrl, detail: { error: `monitor endpoint: ${(e as Error).message}` } };
+  }
+}

@@ -1,0 +1,23 @@
+export { DataDir, DEFAULT_DATA_DIR } from './data-dir.js';
+export { ConfigError } from './config-error.js';
+export {
+  parseServiceArgs,
+  parseAgentArgs,
+  PROCESS_FLAGS_HELP,
+  type ProcessConfig,
+  type ServiceConfig,
+  type AgentConfig,
+} from './process-config.js';
+export { parseStorage, openEventLog, describeStorage, type StorageConfig } from './storage-config.js';
+export { writeRunFile, removeRunFile, readRunFiles, isAlive, type RunInfo } from './run-files.js';
+export { StatusServer, fetchStatus, type ComponentStatus, type StatusServerOptions } from './status-server.js';
+export { onShutdown } from './shutdown.js';
+export { notifyingEventLog } from './notifying-event-log.js';
+export {
+  runService,
+  consoleLogger,
+  type ServiceContext,
+  type ServiceDomain,
+  type RunningService,
+  type Logger,
+} from './service-host.js';

@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { isServiceName, type ServiceName } from '@netledger/contracts';
+import { ConfigError } from './config-error.js';
+import { DataDir, DEFAULT_DATA_DIR } from './data-dir.js';
+import { parseStorage, type StorageConfig } from './storage-config.js';
+
+/** Configuration shared by every long-running netledger process, parsed once in its main. */
+export interface ProcessConfig {
+  readonly dataDir: DataDir;
+  readonly natsServers: readonly string[];
+  readonly statusHost: string;
+  readonly statusPort: number;
+  /** Stop when the parent process goes away (set by `netledger up` for its children). */
+  readonly exitWithParent: boolean;
+}
+
+export interface ServiceConfig extends ProcessConfig {
+  readonly service: ServiceName;
+  readonly storage: StorageConfig;
+  /** Snapshot the service's projection every N events (bounded restart time). */
+  readonly snapshotEvery: number;
+}
+
+export interface AgentConfig extends ProcessConfig {
+  readonly nodeName: string;
+  readonly services: readonly ServiceName[];
+}
+
+export const PROCESS_FLAGS_HELP = `  --data-dir DIR       data directory (default ${DEFAULT_DATA_DIR})
+  --nats URL[,URL]     NATS servers (default nats://127.0.0.1:4222)
+  --status-host HOST   address of the status endpoint (default 127.0.0.1)
+  --status-port PORT   port of the status endpoint (default 0: any free port)
+  --exit-with-parent   stop cleanly when the parent process exits (used by netledger up)`;
+
+const common = {
+  'data-dir': { type: 'string' },
+  nats: { type: 'string' },
+  'status-host': { type: 'string' },
+  'status-port': { type: 'string' },
+  'exit-with-parent': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCommon(values: {
+  'data-dir'?: string;
+  nats?: string;
+  'status-host'?: string;
+  'status-port'?: string;
+  'exit-with-parent'?: boolean;
+}): ProcessConfig {
+  const natsServers = (values.nats ?? 'nats://127.0.0.1:4222').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of natsServers) {
+    if (!/^(nats|tls|ws|wss):\/\/[^\s]+$/.test(s) && !/^[\w.-]+:\d+$/.test(s)) throw new ConfigError('nats', `not a NATS URL: ${s}`);
+  }
+  return {
+    dataDir: new DataDir(values['data-dir'] ?? DEFAULT_DATA_DIR),
+    natsServers,
+    statusHost: values['status-host'] ?? '127.0.0.1',
+    statusPort: parseInteger('status-port', values['status-port'] ?? '0', 0, 65535),
+    exitWithParent: values['exit-with-parent'] ?? false,
+  };
+}
+
+/** Parses a service binary's flags; `--help` returns undefined after printing usage. */
+export function parseServiceArgs(service: ServiceName, argv: readonly string[]): ServiceConfig | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...common, db: { type: 'string' }, 'snapshot-every': { type: 'string' } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(`netledger ${service} service\n\nUsage: ${service}-service [flags]\n\n${PROCESS_FLAGS_HELP}
+  --db sqlite|sqlite:PATH|postgres://...   event log storage (default: sqlite file in the data dir)
+  --snapshot-every N   snapshot the projection every N events (default 1000)`);
+    return undefined;
+  }
+  const base = parseCommon(values);
+  return Object.freeze({
+    ...base,
+    service,
+    storage: parseStorage(values.db, service, base.dataDir),
+    snapshotEvery: parseInteger('snapshot-every', values['snapshot-every'] ?? '1000', 0, 10_000_000),
+  });
+}
+
+/** Parses the node agent's flags; `--help` returns undefined after printing usage. */
+export function parseAgentArgs(argv: readonly string[], hostname: string): AgentConfig | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...common, node: { type: 'string' }, services: { type: 'string' } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(`netledger node agent\n\nUsage: node-agent [flags]\n\n${PROCESS_FLAGS_HELP}
+  --node NAME          this node's name (default: the host name)
+  --services LIST      services to follow (default identity,policy,lb)`);
+    return undefined;
+  }
+  const services = (values.services ?? 'identity,policy,lb').split(',').map((s) => s.trim());
+  for (const s of services) if (!isServiceName(s)) throw new ConfigError('services', `unknown service ${s} (identity, policy, lb)`);
+  const nodeName = values.node ?? hostname;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName)) throw new ConfigError('node', `${nodeName} is not a valid node name (DNS-1123)`);
+  return Object.freeze({ ...parseCommon(values), nodeName, services: services as ServiceName[] });
+}
+
+function parseInteger(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(flag, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}

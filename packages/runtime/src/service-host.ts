@@ -1,0 +1,97 @@
+import type { EventRegistry } from '@netledger/contracts';
+import { connectBus, ensureServiceStream, OutboxRelay, type NatsConnection } from '@netledger/bus';
+import type { EventLog } from '@netledger/eventlog';
+import { notifyingEventLog } from './notifying-event-log.js';
+import type { ServiceConfig } from './process-config.js';
+import { removeRunFile, writeRunFile } from './run-files.js';
+import { StatusServer, type ComponentStatus } from './status-server.js';
+import { describeStorage, openEventLog } from './storage-config.js';
+
+/** What a service's domain gets from its host. */
+export interface ServiceContext {
+  readonly config: ServiceConfig;
+  /** The service's own log; appends wake the relay. */
+  readonly log: EventLog;
+  readonly logger: Logger;
+}
+
+/** A service's decision-making part. The host owns storage, publishing and status around it. */
+export interface ServiceDomain {
+  start(context: ServiceContext): Promise<void>;
+  stop(): Promise<void>;
+  /** Extra fields for `/status`; `healthy: false` marks the service unhealthy. */
+  status?(): Record<string, unknown> & { healthy?: boolean };
+}
+
+export interface Logger {
+  info(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface RunningService {
+  readonly statusUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition shared by the three services: open the log, connect to NATS, provision the
+ * service's JetStream stream, run the outbox relay, serve status, start the domain.
+ * Stopping reverses it and gives the relay a bounded time to publish what is pending, so a
+ * clean stop leaves nothing unpublished when NATS is up (and nothing lost when it is not:
+ * the outbox keeps it for the next start).
+ */
+export async function runService(config: ServiceConfig, registry: EventRegistry, domain: ServiceDomain, logger: Logger): Promise<RunningService> {
+  const rawLog = await openEventLog(config.storage, config.service, registry);
+  const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${config.service}` });
+  await ensureServiceStream(nc, config.service);
+  const relay = new OutboxRelay({ log: rawLog, nc, onError: (e) => logger.error(`relay: ${e.message}`) });
+  relay.start();
+  const log = notifyingEventLog(rawLog, () => relay.notify());
+  const startedAt = new Date().toISOString();
+
+  const status = async (): Promise<ComponentStatus> => {
+    const head = await rawLog.head();
+    const extra = domain.status?.() ?? {};
+    const relayStats = relay.stats();
+    return {
+      component: config.service,
+      kind: 'service',
+      healthy: extra.healthy ?? true,
+      pid: process.pid,
+      startedAt,
+      storage: describeStorage(config.storage),
+      log: head,
+      relay: relayStats,
+      ...extra,
+    };
+  };
+  const server = await StatusServer.start({ host: config.statusHost, port: config.statusPort, status });
+  await domain.start({ config, log, logger });
+  writeRunFile(config.dataDir, { component: config.service, kind: 'service', pid: process.pid, statusUrl: server.url, startedAt });
+  logger.info(`${config.service} service: log ${describeStorage(config.storage)}, status ${server.url}, nats ${config.natsServers.join(',')}`);
+
+  let stopped = false;
+  return {
+    statusUrl: server.url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      removeRunFile(config.dataDir, config.service);
+      await domain.stop();
+      const drained = await relay.drain(5000);
+      if (!drained) logger.error(`${config.service}: stopping with unpublished events in the outbox; they are published at the next start`);
+      await relay.stop();
+      await server.stop();
+      await nc.drain().catch(() => nc.close());
+      await rawLog.close();
+    },
+  };
+}
+
+/** Logger writing timestamped lines to stderr (captured in the stack's log files). */
+export function consoleLogger(component: string): Logger {
+  const line = (level: string, msg: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${level} ${component}: ${msg}\n`);
+  };
+  return { info: (m) => line('INFO', m), error: (m) => line('ERROR', m) };
+}

@@ -1,0 +1,1 @@
+export { LbDomain } from './lb-domain.js';

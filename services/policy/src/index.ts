@@ -1,0 +1,1 @@
+export { PolicyDomain } from './policy-domain.js';
