@@ -1,0 +1,11 @@
+export { startLocalApiServer, type LocalApiServer } from './start-local-api-server.js';
+export { ApiServerConfigError, type LocalApiServerOptions } from './config.js';
+export { StateStorageError } from './sqlite-state-persistence.js';
+export { renderKubeconfig } from './kubeconfig.js';
+export { parseLabelSelector, matchesLabels, LabelSelectorSyntaxError, type LabelSelector, type LabelRequirement } from './label-selector.js';
+export { parseFieldSelector, matchesFields, FieldSelectorError, type FieldSelector, type FieldRequirement } from './field-selector.js';
+export { ClusterIpAllocator, ServiceCidrError } from './cluster-ip-allocator.js';
+export { NodePortAllocator } from './node-port-allocator.js';
+export type { Allocation } from './range-allocator.js';
+export { RESOURCES } from './resources.js';
+export type { ResourceDefinition } from './resource-definition.js';
