@@ -34,6 +34,11 @@ export interface SqlEventLogOptions {
   readonly ids?: EventIdGenerator;
   /** Called after the database is closed (to release a pool or file handle the caller owns). */
   readonly onClose?: () => Promise<void>;
+  /**
+   * Wraps every write (append, outbox ack, snapshot save). SQLite passes a process-wide lock per
+   * file here (see sqlite-write-lock.ts); PostgreSQL needs none, its row lock waits without blocking.
+   */
+  readonly serializeWrites?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 // Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
@@ -58,6 +63,7 @@ export class SqlEventLog implements EventLog {
   private readonly registry: EventRegistry;
   private readonly clock: () => Date;
   private readonly ids: EventIdGenerator;
+  private readonly serializeWrites: <T>(work: () => Promise<T>) => Promise<T>;
   private closed = false;
 
   protected constructor(
@@ -68,11 +74,13 @@ export class SqlEventLog implements EventLog {
     this.registry = options.registry;
     this.clock = options.clock ?? (() => new Date());
     this.ids = options.ids ?? new EventIdGenerator();
+    this.serializeWrites = options.serializeWrites ?? ((work) => work());
   }
 
   /** Migrates the schema if needed and returns the log. */
   static async open(db: Kysely<EventLogDatabase>, options: SqlEventLogOptions): Promise<SqlEventLog> {
-    await migrate(db, options.dialect);
+    const serialize = options.serializeWrites ?? ((work) => work());
+    await serialize(() => migrate(db, options.dialect));
     return new SqlEventLog(db, Object.freeze({ ...options }));
   }
 
@@ -82,7 +90,7 @@ export class SqlEventLog implements EventLog {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const prepared = this.prepare(requests);
-    return this.db.transaction().execute((trx) => this.appendInTransaction(trx, prepared));
+    return this.serializeWrites(() => this.db.transaction().execute((trx) => this.appendInTransaction(trx, prepared)));
   }
 
   private prepare(requests: readonly AppendRequest[]): Prepared[] {
@@ -283,7 +291,7 @@ export class SqlEventLog implements EventLog {
   }
 
   async outboxAck(uptoSeq: number): Promise<void> {
-    await this.db.deleteFrom('outbox').where('seq', '<=', uptoSeq).execute();
+    await this.serializeWrites(() => this.db.deleteFrom('outbox').where('seq', '<=', uptoSeq).execute());
   }
 
   async saveSnapshot<S>(snapshot: Omit<Snapshot<S>, 'time'>): Promise<void> {
@@ -294,13 +302,15 @@ export class SqlEventLog implements EventLog {
       state: JSON.stringify(snapshot.state),
       time: this.clock().toISOString(),
     };
-    await this.db
-      .insertInto('snapshots')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('name').doUpdateSet({ projection_version: row.projection_version, seq: row.seq, state: row.state, time: row.time }),
-      )
-      .execute();
+    await this.serializeWrites(() =>
+      this.db
+        .insertInto('snapshots')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({ projection_version: row.projection_version, seq: row.seq, state: row.state, time: row.time }),
+        )
+        .execute(),
+    );
   }
 
   async loadSnapshot<S>(name: string): Promise<Snapshot<S> | undefined> {

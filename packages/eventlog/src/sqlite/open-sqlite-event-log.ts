@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -7,6 +7,7 @@ import type { EventLog } from '../event-log.js';
 import { StorageError } from '../errors.js';
 import type { EventLogDatabase } from '../sql/schema.js';
 import { SqlEventLog } from '../sql/sql-event-log.js';
+import { sqliteWriteLock, type WriteLock } from './sqlite-write-lock.js';
 
 export interface SqliteEventLogConfig {
   readonly service: ServiceName;
@@ -26,9 +27,12 @@ export interface SqliteEventLogConfig {
  *   not forget what it acknowledged. Writers batch (appendMany) to pay one fsync per batch.
  * - busy_timeout: a second process (CLI writing a command) waits for the lock instead of failing.
  * - foreign_keys and a checkpoint threshold at the SQLite default keep the WAL bounded.
+ * Writes from several connections of this process to one file are queued in JavaScript
+ * (sqliteWriteLock), because a synchronous busy wait would block the connection holding the lock.
  */
 export async function openSqliteEventLog(config: SqliteEventLogConfig): Promise<EventLog> {
   let sqlite: Database.Database;
+  let writeLock: WriteLock;
   try {
     mkdirSync(dirname(config.file), { recursive: true });
     sqlite = new Database(config.file);
@@ -36,6 +40,8 @@ export async function openSqliteEventLog(config: SqliteEventLogConfig): Promise<
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // An in-memory database is private to its connection, so it shares no lock.
+    writeLock = sqliteWriteLock(sqlite.memory ? Symbol(config.file) : realpathSync(config.file));
   } catch (cause) {
     throw new StorageError(config.file, `cannot open SQLite event log: ${(cause as Error).message}`, { cause });
   }
@@ -46,6 +52,7 @@ export async function openSqliteEventLog(config: SqliteEventLogConfig): Promise<
       registry: config.registry,
       dialect: 'sqlite',
       location: config.file,
+      serializeWrites: writeLock,
       ...(config.clock ? { clock: config.clock } : {}),
     });
   } catch (cause) {
