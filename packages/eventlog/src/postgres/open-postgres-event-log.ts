@@ -38,9 +38,18 @@ export async function openPostgresEventLog(config: PostgresEventLogConfig): Prom
     types,
     options: `-c search_path=${schema}`,
   });
+  // An idle connection the server ends (restart, failover, pg_terminate_backend) is reported as
+  // an 'error' on the pool, which would crash the process if nobody listened. The pool has
+  // already dropped that connection and the next query opens a new one, so there is nothing to do.
+  pool.on('error', () => undefined);
   const db = new Kysely<EventLogDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+    // Like CREATE TABLE, CREATE SCHEMA IF NOT EXISTS fails when two sessions create the same
+    // schema at once (replicas starting together), so openers of one schema take turns.
+    await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`netledger.schema.${schema}`}))`.execute(trx);
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(trx);
+    });
     return await SqlEventLog.open(db, {
       service: config.service,
       registry: config.registry,

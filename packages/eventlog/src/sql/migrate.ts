@@ -54,16 +54,23 @@ const MIGRATIONS: ReadonlyArray<(db: Kysely<EventLogDatabase>, dialect: Dialect)
   },
 ];
 
-/** Brings the schema up to date. Safe to call on every open; concurrent openers serialize on the migrations table. */
+/**
+ * Brings the schema up to date. Safe to call on every open; concurrent openers of one schema
+ * serialize (PostgreSQL: an advisory lock per schema; SQLite: the caller's write lock).
+ */
 export async function migrate(db: Kysely<EventLogDatabase>, dialect: Dialect): Promise<void> {
-  await db.schema
-    .createTable('schema_migrations')
-    .ifNotExists()
-    .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('applied_at', 'text', (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
-    .execute();
   await db.transaction().execute(async (trx) => {
-    if (dialect === 'postgres') await sql`LOCK TABLE schema_migrations IN EXCLUSIVE MODE`.execute(trx);
+    if (dialect === 'postgres') {
+      // Taken before anything else: CREATE TABLE IF NOT EXISTS is not safe against another
+      // session creating the same table at the same moment (it fails on pg_type's unique index).
+      await sql`SELECT pg_advisory_xact_lock(hashtext('netledger.migrate.' || current_schema()))`.execute(trx);
+    }
+    await trx.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+      .execute();
     const done = new Set((await trx.selectFrom('schema_migrations').select('version').execute()).map((r) => Number(r.version)));
     for (let i = 0; i < MIGRATIONS.length; i++) {
       const version = i + 1;
