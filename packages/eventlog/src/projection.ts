@@ -58,7 +58,7 @@ export async function rebuildProjection<S>(
       snap &&
       snap.projectionVersion === projection.version &&
       (options.untilSeq === undefined || snap.seq <= options.untilSeq) &&
-      (options.until === undefined || new Date(snap.time) <= options.until);
+      (options.until === undefined || (await appendedBy(log, snap.seq, options.until)));
     if (usable) {
       state = projection.fromSnapshot ? projection.fromSnapshot(snap.state) : (snap.state as S);
       seq = snap.seq;
@@ -80,6 +80,14 @@ export async function rebuildProjection<S>(
     }
   }
   return { state, seq, replayed, fromSnapshot };
+}
+
+// A snapshot may serve a rebuild "as of" a time only if the last event it covers was appended by
+// then. Its own `time` says when it was saved, by a clock that may lag the log's (the log never
+// lets event times go backwards, the clock can), so the event's time is what counts.
+async function appendedBy(log: EventLog, seq: number, until: Date): Promise<boolean> {
+  const [last] = await log.readUntil(until, seq, { limit: 1 });
+  return last?.seq === seq;
 }
 
 /** Writes a snapshot of a projection's state at `seq`. */
