@@ -1,0 +1,5 @@
+export { createTempDir, type TempDir } from './temp-dir.js';
+export { freePort } from './free-port.js';
+export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres-server.js';
+export { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+export { PostgresNotInstalledError, PostgresStartError } from './postgres-errors.js';
