@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs';
 /**
  * A kubeconfig for a plain-HTTP, no-auth server. Strings are written as JSON-quoted YAML scalars
  * so no value can break the document.
+ *
+ * `insecure-skip-tls-verify` looks odd for plain HTTP, but @kubernetes/client-node 1.x refuses an
+ * `http:` server unless it is set; kubectl ignores it for `http:`.
  */
 export function renderKubeconfig(serverUrl: string, name = 'netledger-local'): string {
   const q = (s: string): string => JSON.stringify(s);
@@ -13,6 +16,7 @@ export function renderKubeconfig(serverUrl: string, name = 'netledger-local'): s
     `- name: ${q(name)}`,
     '  cluster:',
     `    server: ${q(serverUrl)}`,
+    '    insecure-skip-tls-verify: true',
     'users:',
     `- name: ${q(name)}`,
     '  user: {}',
