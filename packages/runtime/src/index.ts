@@ -10,7 +10,15 @@ export {
 } from './process-config.js';
 export { parseStorage, openEventLog, describeStorage, type StorageConfig } from './storage-config.js';
 export { writeRunFile, removeRunFile, readRunFiles, isAlive, type RunInfo } from './run-files.js';
-export { StatusServer, fetchStatus, type ComponentStatus, type StatusServerOptions } from './status-server.js';
+export {
+  StatusServer,
+  fetchStatus,
+  fetchQuery,
+  QueryError,
+  type ComponentStatus,
+  type StatusServerOptions,
+  type QueryHandler,
+} from './status-server.js';
 export { onShutdown } from './shutdown.js';
 export { notifyingEventLog } from './notifying-event-log.js';
 export {

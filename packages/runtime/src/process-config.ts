@@ -19,6 +19,8 @@ export interface ServiceConfig extends ProcessConfig {
   readonly storage: StorageConfig;
   /** Snapshot the service's projection every N events (bounded restart time). */
   readonly snapshotEvery: number;
+  /** Kubeconfig of the cluster to watch; undefined = in-cluster config or $KUBECONFIG (read in main). */
+  readonly kubeconfig: string | undefined;
 }
 
 export interface AgentConfig extends ProcessConfig {
@@ -65,13 +67,14 @@ function parseCommon(values: {
 export function parseServiceArgs(service: ServiceName, argv: readonly string[]): ServiceConfig | undefined {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...common, db: { type: 'string' }, 'snapshot-every': { type: 'string' } },
+    options: { ...common, db: { type: 'string' }, 'snapshot-every': { type: 'string' }, kubeconfig: { type: 'string' } },
     strict: true,
   });
   if (values.help) {
     console.log(`netledger ${service} service\n\nUsage: ${service}-service [flags]\n\n${PROCESS_FLAGS_HELP}
   --db sqlite|sqlite:PATH|postgres://...   event log storage (default: sqlite file in the data dir)
-  --snapshot-every N   snapshot the projection every N events (default 1000)`);
+  --snapshot-every N   snapshot the projection every N events (default 1000)
+  --kubeconfig PATH    cluster to watch (default: $KUBECONFIG, else in-cluster config)`);
     return undefined;
   }
   const base = parseCommon(values);
@@ -80,6 +83,7 @@ export function parseServiceArgs(service: ServiceName, argv: readonly string[]):
     service,
     storage: parseStorage(values.db, service, base.dataDir),
     snapshotEvery: parseInteger('snapshot-every', values['snapshot-every'] ?? '1000', 0, 10_000_000),
+    kubeconfig: values.kubeconfig,
   });
 }
 

@@ -1,10 +1,11 @@
 import type { EventRegistry } from '@netledger/contracts';
 import { connectBus, ensureServiceStream, OutboxRelay, type NatsConnection } from '@netledger/bus';
 import type { EventLog } from '@netledger/eventlog';
+import type { ClusterSources } from '@netledger/k8s';
 import { notifyingEventLog } from './notifying-event-log.js';
 import type { ServiceConfig } from './process-config.js';
 import { removeRunFile, writeRunFile } from './run-files.js';
-import { StatusServer, type ComponentStatus } from './status-server.js';
+import { StatusServer, type ComponentStatus, type QueryHandler } from './status-server.js';
 import { describeStorage, openEventLog } from './storage-config.js';
 
 /** What a service's domain gets from its host. */
@@ -12,6 +13,8 @@ export interface ServiceContext {
   readonly config: ServiceConfig;
   /** The service's own log; appends wake the relay. */
   readonly log: EventLog;
+  /** The Kubernetes objects the service may watch (informers, or in-memory in tests). */
+  readonly sources: ClusterSources;
   readonly logger: Logger;
 }
 
@@ -21,6 +24,8 @@ export interface ServiceDomain {
   stop(): Promise<void>;
   /** Extra fields for `/status`; `healthy: false` marks the service unhealthy. */
   status?(): Record<string, unknown> & { healthy?: boolean };
+  /** Read-only queries served at `/v1/<name>` next to `/status` (e.g. `identities`). */
+  queries?(): Readonly<Record<string, QueryHandler>>;
 }
 
 export interface Logger {
@@ -40,7 +45,13 @@ export interface RunningService {
  * clean stop leaves nothing unpublished when NATS is up (and nothing lost when it is not:
  * the outbox keeps it for the next start).
  */
-export async function runService(config: ServiceConfig, registry: EventRegistry, domain: ServiceDomain, logger: Logger): Promise<RunningService> {
+export async function runService(
+  config: ServiceConfig,
+  registry: EventRegistry,
+  domain: ServiceDomain,
+  sources: ClusterSources,
+  logger: Logger,
+): Promise<RunningService> {
   const rawLog = await openEventLog(config.storage, config.service, registry);
   const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${config.service}` });
   await ensureServiceStream(nc, config.service);
@@ -65,8 +76,8 @@ export async function runService(config: ServiceConfig, registry: EventRegistry,
       ...extra,
     };
   };
-  const server = await StatusServer.start({ host: config.statusHost, port: config.statusPort, status });
-  await domain.start({ config, log, logger });
+  const server = await StatusServer.start({ host: config.statusHost, port: config.statusPort, status, queries: domain.queries?.() ?? {} });
+  await domain.start({ config, log, sources, logger });
   writeRunFile(config.dataDir, { component: config.service, kind: 'service', pid: process.pid, statusUrl: server.url, startedAt });
   logger.info(`${config.service} service: log ${describeStorage(config.storage)}, status ${server.url}, nats ${config.natsServers.join(',')}`);
 

@@ -8,11 +8,27 @@ export interface ComponentStatus {
   readonly [key: string]: unknown;
 }
 
+/** A read-only query: answers GET `/v1/<name>` with JSON. Throwing a QueryError gives its status code. */
+export type QueryHandler = (params: URLSearchParams) => unknown;
+
+/** A query failed for a reason the caller can fix (unknown object, bad parameter). */
+export class QueryError extends Error {
+  constructor(
+    readonly statusCode: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
 export interface StatusServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
   readonly status: () => ComponentStatus | Promise<ComponentStatus>;
+  /** Extra read-only queries, served at `/v1/<name>`. */
+  readonly queries?: Readonly<Record<string, QueryHandler>>;
 }
 
 /**
@@ -26,8 +42,23 @@ export class StatusServer {
   ) {}
 
   static async start(options: StatusServerOptions): Promise<StatusServer> {
+    const queries = options.queries ?? {};
     const server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
+      const url = new URL(req.url ?? '/', 'http://status');
+      const path = url.pathname;
+      const query = path.startsWith('/v1/') ? queries[path.slice(4)] : undefined;
+      if (req.method === 'GET' && query) {
+        Promise.resolve()
+          .then(() => query(url.searchParams))
+          .then(
+            (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+            (e: unknown) => {
+              const code = e instanceof QueryError ? e.statusCode : 500;
+              res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message ?? String(e) }));
+            },
+          );
+        return;
+      }
       if (req.method !== 'GET' || (path !== '/healthz' && path !== '/status')) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${req.method} ${path}` }));
         return;
@@ -58,6 +89,15 @@ export class StatusServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** Fetches a component's `/v1/<name>` query; throws with the server's error message on failure. */
+export async function fetchQuery<T>(statusUrl: string, name: string, params: Record<string, string> = {}, timeoutMs = 10_000): Promise<T> {
+  const qs = new URLSearchParams(params).toString();
+  const res = await fetch(`${statusUrl}/v1/${name}${qs ? `?${qs}` : ''}`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await res.json()) as unknown;
+  if (!res.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${res.status}`);
+  return body as T;
 }
 
 /** Fetches a component's /status; undefined when it does not answer in time. */
