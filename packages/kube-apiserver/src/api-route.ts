@@ -17,6 +17,8 @@ export type ApiRoute =
       readonly name: string | undefined;
       readonly subresource: string | undefined;
     }
+  | { readonly kind: 'openApiRoot' }
+  | { readonly kind: 'openApiDocument'; readonly path: string }
   | { readonly kind: 'notFound' };
 
 const NOT_FOUND: ApiRoute = { kind: 'notFound' };
@@ -32,6 +34,9 @@ export function parseApiRoute(pathname: string): ApiRoute {
   const [first, second, third] = segments;
   if (segments.length === 1 && first === 'version') return { kind: 'version' };
   if (segments.length === 1 && (first === 'healthz' || first === 'livez' || first === 'readyz')) return { kind: 'health' };
+  if (first === 'openapi' && second === 'v3') {
+    return segments.length === 2 ? { kind: 'openApiRoot' } : { kind: 'openApiDocument', path: segments.slice(2).join('/') };
+  }
   if (first === 'api') {
     if (segments.length === 1) return { kind: 'coreVersions' };
     if (second !== 'v1') return NOT_FOUND;

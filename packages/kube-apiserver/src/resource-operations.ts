@@ -158,6 +158,10 @@ export class ResourceOperations {
     if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) {
       throw new ConflictError(def.plural, current.metadata.name, 'the object has been modified; please apply your changes to the latest version and try again', def.group);
     }
+    const uid = obj.metadata.uid;
+    if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
+      throw new ConflictError(def.plural, current.metadata.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, def.group);
+    }
     const next = subresource === 'status' ? prepareStatusUpdate(current, obj) : prepareUpdate(def, current, obj);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     this.validate(def, next);

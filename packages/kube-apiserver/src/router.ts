@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiRoute, parseApiRoute } from './api-route.js';
 import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, coreApiVersions } from './discovery.js';
 import { BadRequestError, InternalError, MethodNotAllowedError, PathNotFoundError, UnsupportedMediaTypeError, isApiError } from './errors.js';
+import { openApiV3Document, openApiV3Root } from './openapi.js';
 import { readJsonBody, sendJson, sendStatus, wantsTable } from './http-io.js';
 import type { KubeObject } from './kube-object.js';
 import { buildObjectFilter } from './object-filter.js';
@@ -55,6 +56,13 @@ async function handle(deps: RouterDeps, req: IncomingMessage, res: ServerRespons
       return sendJson(res, 200, apiGroupList());
     case 'group':
       return sendJson(res, 200, apiGroup(route.group, route.version));
+    case 'openApiRoot':
+      return sendJson(res, 200, openApiV3Root());
+    case 'openApiDocument': {
+      const doc = openApiV3Document(route.path);
+      if (!doc) throw new PathNotFoundError(url.pathname);
+      return sendJson(res, 200, doc);
+    }
     case 'resourceList': {
       const list = apiResourceList(route.group, route.version);
       if (!list) throw new PathNotFoundError(url.pathname);

@@ -31,6 +31,11 @@ describe('CRUD over HTTP', () => {
     assert.equal(ccnp.namespaced, false);
     assert.deepEqual(ccnp.shortNames, ['ccnp']);
     assert.equal((await t.call('GET', '/healthz')).body, 'ok');
+    const openapi = await t.call('GET', '/openapi/v3');
+    assert.ok(Object.hasOwn(openapi.body.paths, 'apis/cilium.io/v2'));
+    const ciliumDoc = await t.call('GET', openapi.body.paths['apis/cilium.io/v2'].serverRelativeURL);
+    assert.ok(Object.hasOwn(ciliumDoc.body.paths, '/apis/cilium.io/v2/namespaces/{namespace}/ciliumnetworkpolicies'));
+    assert.equal((await t.call('GET', '/openapi/v2')).status, 404);
   });
 
   it('bootstraps system namespaces and the kubernetes service', async () => {
@@ -87,6 +92,9 @@ describe('CRUD over HTTP', () => {
     assert.equal(stale.status, 409);
     assert.equal(stale.body.reason, 'Conflict');
     assert.match(stale.body.message, /pods "web-1"/);
+
+    const otherUid = { ...structuredClone(updated.body), metadata: { ...updated.body.metadata, uid: '00000000-0000-0000-0000-000000000000' } };
+    assert.equal((await t.call('PUT', '/api/v1/namespaces/crud/pods/web-1', otherUid)).status, 409, 'uid is a precondition');
 
     const noop = await t.call('PUT', '/api/v1/namespaces/crud/pods/web-1', updated.body);
     assert.equal(noop.body.metadata.resourceVersion, updated.body.metadata.resourceVersion, 'no-op update keeps the version');

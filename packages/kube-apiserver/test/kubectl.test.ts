@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,23 @@ describe('kubectl against the local API server', { skip }, () => {
     );
     return stdout;
   };
+  const kubectlWithInput = (input: string, ...args: string[]): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        KUBECTL ?? 'kubectl',
+        ['--kubeconfig', t.server.kubeconfigPath, '--cache-dir', join(t.dataDir, 'kubectl-cache'), '--request-timeout=20s', ...args],
+        { env: { PATH: process.env['PATH'] ?? '', HOME: t.dataDir }, stdio: ['pipe', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill(), 30_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${stderr}`));
+      });
+      child.stdin.end(input);
+    });
   const rows = (out: string): string[][] =>
     out
       .trim()
@@ -82,19 +99,15 @@ describe('kubectl against the local API server', { skip }, () => {
     assert.equal(name.trim(), 'ciliumnetworkpolicy.cilium.io/allow-web');
   });
 
-  it('create (without client-side validation), label and delete', async () => {
-    const { spawn } = await import('node:child_process');
-    const manifest = JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'global' }, spec: {} });
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        KUBECTL ?? 'kubectl',
-        ['--kubeconfig', t.server.kubeconfigPath, '--cache-dir', join(t.dataDir, 'kubectl-cache'), 'create', '--validate=false', '-f', '-'],
-        { env: { PATH: process.env['PATH'] ?? '', HOME: t.dataDir }, stdio: ['pipe', 'ignore', 'inherit'] },
-      );
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl create exited ${code}`))));
-      child.stdin.end(manifest);
-    });
-    assert.equal((await t.call('GET', '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies/global')).status, 200);
+  it('apply (server-side field validation advertised via OpenAPI v3), label and delete', async () => {
+    const manifest = (labels: Record<string, string>): string =>
+      JSON.stringify({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'global', labels }, spec: {} });
+    await kubectlWithInput(manifest({ v: '1' }), 'apply', '-f', '-');
+    assert.equal((await t.call('GET', '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies/global')).body.metadata.labels.v, '1');
+    await kubectlWithInput(manifest({ v: '2' }), 'apply', '-f', '-');
+    assert.equal((await t.call('GET', '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies/global')).body.metadata.labels.v, '2');
+    await kubectlWithInput(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'created' } }), 'create', '-f', '-');
+    assert.equal((await t.call('GET', '/api/v1/namespaces/created')).status, 200);
     await kubectl('label', 'pod', 'web-1', '-n', 'k', 'tier=front');
     assert.equal((await t.call('GET', '/api/v1/namespaces/k/pods/web-1')).body.metadata.labels.tier, 'front');
     await kubectl('delete', 'pod', 'db-1', '-n', 'default');
