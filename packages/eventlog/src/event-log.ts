@@ -23,6 +23,8 @@ export interface AppendResult {
   readonly lastSeq: number;
   /** True when every event id was already stored: nothing was written (idempotent retry). */
   readonly duplicate: boolean;
+  /** The events of this request as stored (for a duplicate: as stored the first time). */
+  readonly events: readonly EventEnvelope[];
 }
 
 /**

@@ -47,7 +47,14 @@ const IN_CHUNK = 5000;
 
 interface Prepared {
   readonly request: AppendRequest;
-  readonly events: ReadonlyArray<{ id: string; type: string; schemaVersion: number; cause: string; data: string }>;
+  readonly events: ReadonlyArray<{
+    id: string;
+    type: string;
+    schemaVersion: number;
+    cause: string;
+    data: string;
+    source: NewEvent;
+  }>;
 }
 
 /**
@@ -105,7 +112,7 @@ export class SqlEventLog implements EventLog {
         const id = e.id ?? this.ids.next();
         if (ids.has(id)) throw new IdempotencyError(request.stream, id, 'appears twice in one append');
         ids.add(id);
-        return { id, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data) };
+        return { id, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data), source: e };
       });
       return { request, events };
     });
@@ -146,15 +153,17 @@ export class SqlEventLog implements EventLog {
       const version = current.get(request.stream) ?? 0;
       const duplicate = this.checkIdempotent(request.stream, events, stored);
       if (duplicate) {
-        results.push(duplicate);
+        const stored = await trx.selectFrom('events').selectAll().where('seq', '>=', duplicate.firstSeq).where('seq', '<=', duplicate.lastSeq).orderBy('seq').execute();
+        results.push({ ...duplicate, events: stored.filter((r) => r.stream === request.stream).map((r) => this.decode(r)) });
         continue;
       }
       checkExpected(request.stream, request.expectedVersion, version);
       if (events.length === 0) {
-        results.push({ stream: request.stream, version, firstSeq: seq + 1, lastSeq: seq, duplicate: false });
+        results.push({ stream: request.stream, version, firstSeq: seq + 1, lastSeq: seq, duplicate: false, events: [] });
         continue;
       }
       const firstSeq = seq + 1;
+      const envelopes: EventEnvelope[] = [];
       let v = version;
       for (const e of events) {
         seq += 1;
@@ -174,10 +183,22 @@ export class SqlEventLog implements EventLog {
         row.hash = chainHash(prevHash, { ...row, schemaVersion: row.schema_version });
         prevHash = row.hash;
         rows.push(row);
+        envelopes.push({
+          id: e.id,
+          service: this.service,
+          stream: request.stream,
+          version: v,
+          seq,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          time,
+          cause: e.source.cause,
+          data: e.source.data,
+        });
         outbox.push({ seq, subject: eventSubject(this.service, e.type, request.stream) });
       }
       streamUpdates.push({ stream: request.stream, version: v });
-      results.push({ stream: request.stream, version: v, firstSeq, lastSeq: seq, duplicate: false });
+      results.push({ stream: request.stream, version: v, firstSeq, lastSeq: seq, duplicate: false, events: envelopes });
     }
 
     if (rows.length === 0) return results;
@@ -199,7 +220,7 @@ export class SqlEventLog implements EventLog {
     stream: string,
     events: Prepared['events'],
     stored: ReadonlyMap<string, { stream: string; version: number; seq: number }>,
-  ): AppendResult | undefined {
+  ): Omit<AppendResult, 'events'> | undefined {
     const found = events.map((e) => stored.get(e.id));
     const hits = found.filter((f) => f !== undefined);
     if (hits.length === 0) return undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventValidationError, UnknownEventTypeError, isEventId, newEventId } from '@netledger/contracts';
-import { ConcurrencyError, IdempotencyError, type EventLog, type ExpectedVersion } from '@netledger/eventlog';
+import { ConcurrencyError, IdempotencyError, type AppendResult, type EventLog, type ExpectedVersion } from '@netledger/eventlog';
 import type { SuiteContext } from '../event-log-suite.js';
 import { ManualClock } from '../manual-clock.js';
 import { TEST_CAUSE, created, renamed } from '../widget-events.js';
@@ -15,15 +15,17 @@ export function appendCases(ctx: SuiteContext): void {
       const [idA1, idA2] = [newEventId(), newEventId()];
 
       const r1 = await log.append('widget/a', 'no-stream', [created('a', 3, idA1), renamed('a2', idA2)]);
-      assert.deepEqual(r1, { stream: 'widget/a', version: 2, firstSeq: 1, lastSeq: 2, duplicate: false });
+      assert.deepEqual(position(r1), { stream: 'widget/a', version: 2, firstSeq: 1, lastSeq: 2, duplicate: false });
       clock.set('2026-03-01T08:00:01.250Z');
       const r2 = await log.append('widget/b', 0, [created('b')]);
-      assert.deepEqual(r2, { stream: 'widget/b', version: 1, firstSeq: 3, lastSeq: 3, duplicate: false });
+      assert.deepEqual(position(r2), { stream: 'widget/b', version: 1, firstSeq: 3, lastSeq: 3, duplicate: false });
       const r3 = await log.append('widget/a', 2, [renamed('a3')]);
-      assert.deepEqual(r3, { stream: 'widget/a', version: 3, firstSeq: 4, lastSeq: 4, duplicate: false });
+      assert.deepEqual(position(r3), { stream: 'widget/a', version: 3, firstSeq: 4, lastSeq: 4, duplicate: false });
 
       const a = await log.readStreamForward('widget/a');
       assert.equal(a.length, 3);
+      // The result carries the stored events, so writers need not read them back.
+      assert.deepEqual([...r1.events, ...r3.events], a);
       assert.deepEqual(a[0], {
         id: idA1,
         service: 'policy',
@@ -123,7 +125,7 @@ export function appendCases(ctx: SuiteContext): void {
       const events = [created('d', 1, newEventId()), renamed('d2', newEventId())];
       await log.append('widget/other', 'no-stream', [created('o')]);
       const first = await log.append('widget/d', 'no-stream', events);
-      assert.deepEqual(first, { stream: 'widget/d', version: 2, firstSeq: 2, lastSeq: 3, duplicate: false });
+      assert.deepEqual(position(first), { stream: 'widget/d', version: 2, firstSeq: 2, lastSeq: 3, duplicate: false });
       const head = await log.head();
       const outbox = await log.outboxPeek(100);
 
@@ -195,7 +197,7 @@ export function appendCases(ctx: SuiteContext): void {
         { stream: 'widget/m1', expectedVersion: 'no-stream', events: [created('m1'), renamed('m1b')] },
         { stream: 'widget/existing', expectedVersion: 1, events: [renamed('e2')] },
       ]);
-      assert.deepEqual(results, [
+      assert.deepEqual(results.map(position), [
         { stream: 'widget/m1', version: 2, firstSeq: 2, lastSeq: 3, duplicate: false },
         { stream: 'widget/existing', version: 2, firstSeq: 4, lastSeq: 4, duplicate: false },
       ]);
@@ -236,4 +238,10 @@ async function assertEmpty(log: EventLog): Promise<void> {
   assert.equal(head.lastSeq, 0);
   assert.equal(head.outboxBacklog, 0);
   assert.deepEqual(await log.readAll(1), []);
+}
+
+/** An append result without its events: where the append left the stream. */
+function position(r: AppendResult): Omit<AppendResult, 'events'> {
+  const { events: _events, ...rest } = r;
+  return rest;
 }
