@@ -63,9 +63,16 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   address = `${host}:${port}`;
   const url = `http://${address}`;
-  bootstrapCluster(operations, allocators.clusterIps.firstUsable, port);
   const kubeconfigPath = join(config.dataDir, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, url);
+  try {
+    bootstrapCluster(operations, allocators.clusterIps.firstUsable, port);
+    writeKubeconfig(kubeconfigPath, url);
+  } catch (cause) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    store.close();
+    throw cause;
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -102,6 +102,8 @@ export class WatchStreams {
     };
     this.open.add(finish);
     res.on('close', finish);
+    // The client may have gone while the request was parsed; 'close' would not fire again.
+    if (res.destroyed || res.socket?.destroyed === true) finish();
   }
 
   /** Ends every open watch (server shutdown); clients see a clean end of stream. */
