@@ -165,7 +165,7 @@ export class ResourceOperations {
     const next = subresource === 'status' ? prepareStatusUpdate(current, obj) : prepareUpdate(def, current, obj);
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     this.validate(def, next);
-    if (sameContent(current, next) && subresource === 'status') return current;
+    // Addresses first: they fill in fields, and only then can a no-op update be recognised.
     const assignment = subresource === 'status' ? undefined : this.assignAddresses(def, next, current);
     if (sameContent(current, next)) {
       assignment?.commit();
