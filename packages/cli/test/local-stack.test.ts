@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../bin/netledger.js', import.meta.url));
+
+async function netledger(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface StatusJson {
+  healthy: boolean;
+  components: Array<{ component: string; kind: string; pid: number; healthy: boolean; detail: Record<string, unknown> }>;
+}
+
+describe('local stack (netledger up --detach / status / history / events tail / down)', () => {
+  let dataDir: string;
+  let pids: number[] = [];
+
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'netledger-stack-'));
+  });
+
+  after(async () => {
+    await netledger(dataDir, 'down');
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('comes up with every component healthy and the agent in sync', async () => {
+    const port = await freePort();
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--node', 'node-a');
+    assert.equal(upRes.code, 0, upRes.stderr);
+    assert.match(upRes.stdout, /nats-server/);
+    assert.match(upRes.stdout, /agent-node-a/);
+
+    // The agent catches up asynchronously: poll status until its consumers report lag 0.
+    let status: StatusJson | undefined;
+    for (let i = 0; i < 100; i++) {
+      const res = await netledger(dataDir, 'status', '-o', 'json');
+      status = JSON.parse(res.stdout) as StatusJson;
+      const agent = status.components.find((c) => c.kind === 'agent');
+      if (res.code === 0 && agent?.detail['inSync'] === true && consumersCaughtUp(agent.detail)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(status);
+    assert.equal(status.healthy, true);
+    assert.deepEqual(
+      status.components.map((c) => c.component),
+      ['agent-node-a', 'identity', 'lb', 'nats', 'policy'],
+    );
+    pids = status.components.map((c) => c.pid);
+    const identity = status.components.find((c) => c.component === 'identity')!;
+    assert.equal((identity.detail['log'] as { lastSeq: number }).lastSeq, 7, 'seven reserved identities');
+    const agent = status.components.find((c) => c.kind === 'agent')!;
+    const consumers = agent.detail['consumers'] as Array<{ service: string; cursor: number; lag: number }>;
+    assert.deepEqual(consumers.find((c) => c.service === 'identity'), { ...consumers.find((c) => c.service === 'identity'), cursor: 7, lag: 0 });
+
+    const text = await netledger(dataDir, 'status');
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /identity\s+service\s+OK/);
+  });
+
+  it('shows the history of a stream and tails events', async () => {
+    const h = await netledger(dataDir, 'history', 'identity/2', '-o', 'json');
+    assert.equal(h.code, 0, h.stderr);
+    const events = JSON.parse(h.stdout) as Array<{ type: string; version: number; data: { id: number; labels: string[] } }>;
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.type, 'IdentityAllocated');
+    assert.deepEqual(events[0]!.data.labels, ['reserved:world']);
+
+    const t = await netledger(dataDir, 'events', 'tail', '--service', 'identity', '--since', '3', '-o', 'json');
+    assert.equal(t.code, 0, t.stderr);
+    const lines = t.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    assert.deepEqual(lines.map((l) => l.seq), [3, 4, 5, 6, 7]);
+
+    const bad = await netledger(dataDir, 'history', 'nosuch/thing');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /cannot tell which service owns it/);
+  });
+
+  it('refuses a second stack on the same data dir', async () => {
+    const again = await netledger(dataDir, 'up', '--detach');
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /already runs/);
+  });
+
+  it('stops every process on down, and a restart appends nothing twice', async () => {
+    const d = await netledger(dataDir, 'down');
+    assert.equal(d.code, 0, d.stderr);
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
+
+    const port = await freePort();
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--node', 'node-a');
+    assert.equal(upRes.code, 0, upRes.stderr);
+    const s = JSON.parse((await netledger(dataDir, 'status', '-o', 'json')).stdout) as StatusJson;
+    pids = s.components.map((c) => c.pid);
+    const identity = s.components.find((c) => c.component === 'identity')!;
+    assert.equal((identity.detail['log'] as { lastSeq: number }).lastSeq, 7);
+    assert.equal((await netledger(dataDir, 'down')).code, 0);
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
+  });
+});
+
+function consumersCaughtUp(detail: Record<string, unknown>): boolean {
+  const consumers = detail['consumers'] as Array<{ lag: number; cursor: number; service: string }> | undefined;
+  return !!consumers && consumers.every((c) => c.lag === 0) && consumers.some((c) => c.service === 'identity' && c.cursor === 7);
+}
