@@ -15,7 +15,7 @@ const HELP = `netledger: an event-sourced, eBPF-based networking control plane f
 Usage: netledger [--data-dir DIR] COMMAND [flags]
 
 Local stack:
-  up                 run the local stack (nats-server, identity/policy/lb services, node agent)
+  up                 run the local stack (nats-server, Kubernetes API, identity/policy/lb services, node agent)
   down               stop a stack started with up --detach
   status             health of every component, log sequences, consumer lag
 
@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       detach: { type: 'boolean', short: 'd' },
       'no-demo': { type: 'boolean' },
       'nats-port': { type: 'string' },
+      'apiserver-port': { type: 'string' },
       db: { type: 'string' },
       node: { type: 'string' },
       service: { type: 'string' },
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
         detach: values.detach ?? false,
         demo: !values['no-demo'],
         natsPort: integer('nats-port', values['nats-port'] ?? '4222', 1, 65535),
+        apiServerPort: integer('apiserver-port', values['apiserver-port'] ?? '6443', 1, 65535),
         db: values.db,
         node: values.node ?? defaultNodeName(),
         argv,

@@ -10,6 +10,8 @@ export interface StackFile {
   readonly startedAt: string;
   readonly natsUrl: string;
   readonly natsMonitorUrl: string;
+  readonly apiServerUrl: string;
+  readonly kubeconfig: string;
   /** `--db` value of each service (`sqlite:PATH` or a postgres URL). */
   readonly services: Readonly<Record<ServiceName, string>>;
   readonly nodes: readonly string[];

@@ -62,7 +62,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
 
   it('comes up with every component healthy and the agent in sync', async () => {
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--node', 'node-a');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /nats-server/);
     assert.match(upRes.stdout, /agent-node-a/);
@@ -80,7 +80,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     assert.equal(status.healthy, true);
     assert.deepEqual(
       status.components.map((c) => c.component),
-      ['agent-node-a', 'identity', 'lb', 'nats', 'policy'],
+      ['agent-node-a', 'apiserver', 'identity', 'lb', 'nats', 'policy'],
     );
     pids = status.components.map((c) => c.pid);
     const identity = status.components.find((c) => c.component === 'identity')!;
@@ -124,7 +124,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
 
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--node', 'node-a');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
     assert.equal(upRes.code, 0, upRes.stderr);
     const s = JSON.parse((await netledger(dataDir, 'status', '-o', 'json')).stdout) as StatusJson;
     pids = s.components.map((c) => c.pid);

@@ -32,6 +32,10 @@ export class DataDir {
   get supervisorPidFile(): string {
     return join(this.run, 'up.pid');
   }
+  /** Kubeconfig of the local API server (written by it at start). */
+  get kubeconfig(): string {
+    return join(this.root, 'kubeconfig');
+  }
   serviceDb(service: ServiceName): string {
     return join(this.root, service, 'events.db');
   }

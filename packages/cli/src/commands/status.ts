@@ -26,6 +26,7 @@ export async function status(dataDir: DataDir, output: OutputFormat): Promise<nu
         return { component: r.component, kind: r.kind, pid: r.pid, healthy: false, address: r.statusUrl ?? '-', detail: { error: 'process is not running' } };
       }
       if (r.kind === 'nats') return natsReport(r.component, r.pid, r.statusUrl ?? '');
+      if (r.kind === 'apiserver') return apiServerReport(r.component, r.pid, r.statusUrl ?? '');
       const s = r.statusUrl ? await fetchStatus(r.statusUrl) : undefined;
       return {
         component: r.component,
@@ -67,6 +68,15 @@ function columns(r: ComponentReport): [string, string, string] {
     log?.outboxBacklog !== undefined ? String(log.outboxBacklog) : '-',
     consumers ? consumers.map((c) => `${c.service} ${c.cursor}/${c.lag}${c.inSync ? '' : ' (syncing)'}`).join(', ') : '-',
   ];
+}
+
+async function apiServerReport(component: string, pid: number, url: string): Promise<ComponentReport> {
+  try {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+    return { component, kind: 'apiserver', pid, healthy: res.ok, address: url, detail: { component, healthy: res.ok, readyz: await res.text() } };
+  } catch (e) {
+    return { component, kind: 'apiserver', pid, healthy: false, address: url, detail: { error: `readyz: ${(e as Error).message}` } };
+  }
 }
 
 async function natsReport(component: string, pid: number, monitorUrl: string): Promise<ComponentReport> {

@@ -17,21 +17,25 @@ export interface UpOptions {
   readonly detach: boolean;
   readonly demo: boolean;
   readonly natsPort: number;
+  readonly apiServerPort: number;
   readonly db: string | undefined;
   readonly node: string;
   /** argv to re-run in the background for --detach. */
   readonly argv: readonly string[];
 }
 
-export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--db URL] [--node NAME]
+export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--apiserver-port PORT]
+                    [--db URL] [--node NAME]
 
-Runs the local stack: a nats-server with JetStream (store in DIR/nats), the identity, policy and
+Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
+server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
 lb services (event logs in DIR/<service>/events.db, or PostgreSQL with --db postgres://...),
 and one node agent. Prints what runs where; Ctrl-C (or netledger down) stops everything.
 
   --detach          run in the background and return once the stack is healthy
   --no-demo         start without the demo cluster
   --nats-port PORT  client port of nats-server (default 4222; a free port if 4222 is taken)
+  --apiserver-port PORT  port of the local Kubernetes API server (default 6443; a free port if taken)
   --db URL          storage of the services' event logs: sqlite (default) or postgres://...
   --node NAME       name of the local node (default: the host name)`;
 
@@ -88,7 +92,7 @@ async function runForeground(options: UpOptions): Promise<number> {
   let nats: NatsServerProcess | undefined;
 
   const stop = async (): Promise<void> => {
-    log('stopping: node agent, services, then nats-server');
+    log('stopping: node agent, services, API server, then nats-server');
     rmSync(`${dataDir.run}/ready`, { force: true });
     await supervisor.stopAll();
     await nats?.stop();
@@ -104,6 +108,17 @@ async function runForeground(options: UpOptions): Promise<number> {
     nats = await NatsServerProcess.start({ storeDir: dataDir.natsStore, port, monitorPort: 0, logFile: dataDir.logFile('nats') });
     writeRunFile(dataDir, { component: 'nats', kind: 'nats', pid: nats.pid, statusUrl: nats.monitorUrl, startedAt: new Date().toISOString() });
 
+    const apiPort = (await portIsFree(options.apiServerPort)) ? options.apiServerPort : await freePort();
+    if (apiPort !== options.apiServerPort) log(`port ${options.apiServerPort} is taken: the API server gets port ${apiPort}`);
+    const apiserver = supervisor.start({
+      name: 'apiserver',
+      script: fileURLToPath(new URL('../apiserver-main.ts', import.meta.url)),
+      args: ['--data-dir', dataDir.root, '--port', String(apiPort)],
+    });
+    if (!(await waitHealthy(dataDir, 'apiserver', apiserver.pid, START_TIMEOUT_MS))) {
+      throw new CliError(`the API server did not become healthy within ${START_TIMEOUT_MS / 1000} s; see ${dataDir.logFile('apiserver')}`);
+    }
+
     const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, options.db ?? `sqlite:${dataDir.serviceDb(s)}`])) as Record<ServiceName, string>;
     writeStackFile(dataDir, {
       version: 1,
@@ -111,6 +126,8 @@ async function runForeground(options: UpOptions): Promise<number> {
       startedAt: new Date().toISOString(),
       natsUrl: nats.url,
       natsMonitorUrl: nats.monitorUrl,
+      apiServerUrl: `http://127.0.0.1:${apiPort}`,
+      kubeconfig: dataDir.kubeconfig,
       services,
       nodes: [options.node],
     });
@@ -119,7 +136,7 @@ async function runForeground(options: UpOptions): Promise<number> {
       ...SERVICE_NAMES.map((s) => ({
         name: s,
         script: fileURLToPath(import.meta.resolve(`@netledger/${s}-service/main`)),
-        args: [...common, '--db', services[s]],
+        args: [...common, '--db', services[s], '--kubeconfig', dataDir.kubeconfig],
       })),
       { name: `agent-${options.node}`, script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')), args: [...common, '--node', options.node] },
     ];
@@ -147,15 +164,27 @@ function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOpt
   const rows = [
     ['nats-server', String(nats.pid), nats.url, dataDir.logFile('nats')],
     ...runs
-      .filter((r) => r.kind === 'service' || r.kind === 'agent')
+      .filter((r) => r.kind !== 'nats' && r.kind !== 'supervisor')
       .map((r) => [r.component, String(r.pid), r.statusUrl ?? '-', dataDir.logFile(r.component)]),
   ];
   return (
     `netledger local stack (data dir ${dataDir.root}, node ${options.node})\n\n` +
     table(['COMPONENT', 'PID', 'ADDRESS', 'LOG'], rows) +
-    `\n\nEvent logs: ${options.db ? options.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : `${dataDir.root}/<service>/events.db`}\n` +
+    `\n\nKubernetes: kubectl --kubeconfig ${dataDir.kubeconfig} get pods -A\n` +
+    `Event logs: ${options.db ? options.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : `${dataDir.root}/<service>/events.db`}\n` +
     `Check it:   netledger status --data-dir ${dataDir.root}\n`
   );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 function portIsFree(port: number): Promise<boolean> {
