@@ -1,0 +1,22 @@
+export { NatsServerProcess, type NatsServerOptions } from './nats-server-process.js';
+export { connectBus, type BusConnectOptions } from './connect-bus.js';
+export { ensureServiceStream, serviceStreamConfig, DUPLICATE_WINDOW_MS } from './ensure-service-stream.js';
+export { OutboxRelay, type OutboxRelayOptions, type RelayStats } from './outbox-relay.js';
+export type { CursorStore } from './cursor-store.js';
+export { FileCursorStore } from './file-cursor-store.js';
+export { MemoryCursorStore } from './memory-cursor-store.js';
+export type { EventHandler } from './event-handler.js';
+export { EventConsumer, type EventConsumerOptions, type ConsumerStatus } from './event-consumer.js';
+export {
+  BusError,
+  NatsNotInstalledError,
+  NatsServerStartError,
+  StreamProvisionError,
+  StreamDivergedError,
+  RelayPublishError,
+  MalformedMessageError,
+  CursorStoreError,
+  BusDisconnectedError,
+  isBusError,
+} from './errors.js';
+export type { NatsConnection } from '@nats-io/transport-node';

@@ -1,0 +1,89 @@
+import { JetStreamApiError, type ApiError } from '@nats-io/jetstream';
+import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+
+/** One message for a JetStream stream, with the checks the server must make before storing it. */
+export interface PipelinedMessage {
+  readonly subject: string;
+  readonly payload: string;
+  /** Sent as `Nats-Msg-Id`: the server drops a message whose id it saw within the duplicate window. */
+  readonly msgId: string;
+  /** Sent as `Nats-Expected-Last-Sequence`: the server stores the message only if the stream ends there. */
+  readonly expectedLastSeq: number;
+}
+
+/** The server's answer for one message. */
+export type PipelinedResult = { readonly ok: true; readonly seq: number; readonly duplicate: boolean } | { readonly ok: false; readonly error: Error };
+
+interface PubAckBody {
+  readonly stream?: string;
+  readonly seq?: number;
+  readonly duplicate?: boolean;
+  readonly error?: ApiError;
+}
+
+/**
+ * Publishes a batch to JetStream with every message in flight at once, and collects the
+ * acknowledgements on one inbox subscription. The client's own `js.publish` makes a request
+ * (with its own timer and bookkeeping) per message, which on a small machine caps a relay
+ * far below what the server can store; here the cost per message is one PUB.
+ * Results are in the order of `messages`; messages without an answer within `timeoutMs` get a timeout error.
+ */
+export async function publishPipelined(nc: NatsConnection, messages: readonly PipelinedMessage[], timeoutMs: number): Promise<PipelinedResult[]> {
+  const results: Array<PipelinedResult | undefined> = new Array(messages.length);
+  if (messages.length === 0) return [];
+  const inbox = createInbox();
+  let pending = messages.length;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const sub = nc.subscribe(`${inbox}.*`, {
+    callback: (err, msg) => {
+      if (err) {
+        finish();
+        return;
+      }
+      const index = Number(msg.subject.slice(inbox.length + 1));
+      if (!Number.isInteger(index) || index < 0 || index >= messages.length || results[index]) return;
+      results[index] = parseAck(msg);
+      pending -= 1;
+      if (pending === 0) finish();
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    for (const [i, m] of messages.entries()) {
+      const h = headers();
+      h.set('Nats-Msg-Id', m.msgId);
+      h.set('Nats-Expected-Last-Sequence', String(m.expectedLastSeq));
+      // Throws for a payload over the server's max_payload: the caller reports it and retries.
+      nc.publish(m.subject, m.payload, { reply: `${inbox}.${i}`, headers: h });
+    }
+    timer = setTimeout(finish, timeoutMs);
+    await done;
+  } finally {
+    clearTimeout(timer);
+    sub.unsubscribe();
+  }
+  return results.map(
+    (r) => r ?? { ok: false, error: new Error(`no acknowledgement from JetStream within ${timeoutMs} ms`) },
+  );
+}
+
+function parseAck(msg: Msg): PipelinedResult {
+  // A status-only reply: 503 means no stream listens on the subject (or JetStream is down).
+  if (msg.headers?.hasError) {
+    const { code, description } = msg.headers;
+    const reason = code === 503 ? 'no JetStream stream answered (503 no responders)' : `${code} ${description}`;
+    return { ok: false, error: new Error(reason) };
+  }
+  let body: PubAckBody;
+  try {
+    body = msg.json<PubAckBody>();
+  } catch (cause) {
+    return { ok: false, error: new Error(`unreadable JetStream acknowledgement: ${msg.string()}`, { cause }) };
+  }
+  if (body.error) return { ok: false, error: new JetStreamApiError(body.error) };
+  if (typeof body.seq !== 'number' || !body.stream) {
+    return { ok: false, error: new Error(`JetStream acknowledgement without stream and seq: ${msg.string()}`) };
+  }
+  return { ok: true, seq: body.seq, duplicate: body.duplicate === true };
+}

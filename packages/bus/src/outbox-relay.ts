@@ -1,0 +1,326 @@
+import { eventSubject, jetStreamName, type EventEnvelope, type ServiceName } from '@netledger/contracts';
+import type { EventLog } from '@netledger/eventlog';
+import { JetStreamApiCodes, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection, Status } from '@nats-io/transport-node';
+import { ensureServiceStream } from './ensure-service-stream.js';
+import { BusDisconnectedError, RelayPublishError, StreamDivergedError, StreamProvisionError } from './errors.js';
+import { Backoff } from './internal/backoff.js';
+import { watchConnection } from './internal/connection-status.js';
+import { publishPipelined } from './internal/pipelined-publisher.js';
+import { isJetStreamApiError, storedMessageId, streamBounds } from './internal/stream-probe.js';
+import { WakeSignal } from './internal/wake-signal.js';
+
+/** What a relay has done, for status pages and health checks. */
+export interface RelayStats {
+  /** Events this relay instance got acknowledged by JetStream (repairs included). */
+  published: number;
+  /** Highest log sequence known to be in the stream. */
+  lastPublishedSeq: number;
+  connected: boolean;
+  /** The last failure, cleared by the next successful round. */
+  lastError?: string;
+}
+
+export interface OutboxRelayOptions {
+  log: EventLog;
+  nc: NatsConnection;
+  /** Outbox rows published per round, all in flight at once (default 500). */
+  batchSize?: number;
+  /** How often to look at the outbox when nobody calls notify() (default 200 ms). */
+  pollIntervalMs?: number;
+  /** Called with every failure (publish, connection, divergence); the relay keeps retrying. */
+  onError?: (e: Error) => void;
+}
+
+interface PublishItem {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly subject: string;
+  readonly payload: string;
+}
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Moves a service's outbox to its JetStream stream, in log order, so that stream sequence N
+ * is log sequence N. Every publish carries the event id as `Nats-Msg-Id` (JetStream drops a
+ * copy it has seen within the duplicate window) and the sequence the stream must end at
+ * before it (seq - 1), so a message can neither be doubled nor land out of order. Outbox rows
+ * are acknowledged in the log only after JetStream acknowledged them.
+ *
+ * Before publishing, and after any failure or reconnect, the relay compares the stream with
+ * the log: events an earlier relay published without acknowledging are acknowledged, events
+ * the stream lost are published again from the log, and a stream holding events the log
+ * does not have stops the relay (reported in `stats().lastError`).
+ */
+export class OutboxRelay {
+  private readonly log: EventLog;
+  private readonly nc: NatsConnection;
+  private readonly service: ServiceName;
+  private readonly streamName: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly onError: ((e: Error) => void) | undefined;
+  private jsm: JetStreamManager | undefined;
+
+  /** Wakes an idle relay: notify(), reconnect, stop. */
+  private readonly wake = new WakeSignal();
+  /** Cuts a retry delay short: reconnect, stop. notify() does not, or every append would hammer a dead server. */
+  private readonly interrupt = new WakeSignal();
+  private readonly backoff = new Backoff(RETRY_FIRST_MS, RETRY_MAX_MS);
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private stopWatching: (() => void) | undefined;
+  /** Last stream sequence known to hold our events; undefined until (re)checked against the log. */
+  private streamLast: number | undefined;
+
+  private connected = false;
+  private published = 0;
+  private lastPublishedSeq = 0;
+  private lastError: string | undefined;
+
+  constructor(options: OutboxRelayOptions) {
+    this.log = options.log;
+    this.nc = options.nc;
+    this.service = options.log.service;
+    this.streamName = jetStreamName(options.log.service);
+    this.batchSize = positive('batchSize', options.batchSize ?? 500);
+    this.pollIntervalMs = positive('pollIntervalMs', options.pollIntervalMs ?? 200);
+    this.onError = options.onError;
+  }
+
+  /** Starts publishing in the background. Calling it twice is harmless. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.streamLast = undefined;
+    this.connected = !this.nc.isClosed();
+    this.stopWatching = watchConnection(this.nc, (s) => this.onStatus(s));
+    this.loop = this.run();
+  }
+
+  /** Publishes now instead of at the next poll; call it after each append. */
+  notify(): void {
+    this.wake.fire();
+  }
+
+  /** Lets the batch in flight finish (publish and outbox ack), then stops. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.wake.fire();
+    this.interrupt.fire();
+    await this.loop;
+    this.loop = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+  }
+
+  stats(): RelayStats {
+    return {
+      published: this.published,
+      lastPublishedSeq: this.lastPublishedSeq,
+      connected: this.connected,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Resolves true once the outbox is empty (everything published and acknowledged), false after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [pending] = await this.log.outboxPeek(1);
+      if (!pending) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      this.notify();
+      await new Promise((r) => setTimeout(r, Math.min(25, left)));
+    }
+  }
+
+  private onStatus(s: Status): void {
+    if (s.type === 'disconnect' || s.type === 'close') {
+      this.connected = false;
+    } else if (s.type === 'reconnect') {
+      this.connected = true;
+      // A restarted server may have kept everything, lost its tail, or lost the whole store.
+      this.streamLast = undefined;
+      this.interrupt.fire();
+      this.wake.fire();
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let busy: boolean;
+      try {
+        busy = await this.round();
+        this.backoff.reset();
+        this.lastError = undefined;
+      } catch (e) {
+        // After any failure we no longer know what the stream holds: look before publishing again.
+        this.streamLast = undefined;
+        this.report(e);
+        await this.interrupt.wait(this.backoff.next());
+        continue;
+      }
+      if (!busy) await this.wake.wait(this.pollIntervalMs);
+    }
+  }
+
+  /** One batch. Returns true when there is probably more to do right away. */
+  private async round(): Promise<boolean> {
+    if (!this.connected) throw new BusDisconnectedError(`${this.service} relay`);
+    if (this.streamLast === undefined) {
+      await this.reconcile();
+      if (this.stopping) return false;
+    }
+    const streamLast = this.streamLast!;
+    const batch = await this.log.outboxPeek(this.batchSize);
+    const first = batch[0];
+    if (!first) return false;
+    if (first.seq !== streamLast + 1) {
+      throw new StreamDivergedError(
+        this.service,
+        this.streamName,
+        streamLast,
+        first.seq,
+        `the outbox starts at seq ${first.seq} but the stream ends at seq ${streamLast}; checking the stream again`,
+      );
+    }
+    await this.publishInOrder(batch, true);
+    return batch.length === this.batchSize;
+  }
+
+  /** Brings the stream and the log into line before publishing from the outbox. */
+  private async reconcile(): Promise<void> {
+    await ensureServiceStream(this.nc, this.service);
+    const jsm = await this.manager();
+    const bounds = await streamBounds(jsm, this.streamName);
+    if (!bounds) throw new StreamProvisionError(this.streamName, 'missing right after it was created');
+    // Read the stream first: only this relay appends to it, so the log can only be further ahead.
+    const head = await this.log.head();
+    const [pending] = await this.log.outboxPeek(1);
+    const logPublished = pending ? pending.seq - 1 : head.lastSeq;
+    const streamLast = bounds.lastSeq;
+
+    if (streamLast > head.lastSeq) {
+      throw new StreamDivergedError(
+        this.service,
+        this.streamName,
+        streamLast,
+        head.lastSeq,
+        'the stream is ahead of the log (another writer publishes to it, or the log was replaced); refusing to publish',
+      );
+    }
+    if (streamLast > 0) await this.checkSameEvent(jsm, streamLast);
+    if (streamLast > logPublished) {
+      // Published by a relay that died before it acknowledged the outbox rows.
+      await this.log.outboxAck(streamLast);
+    }
+    this.streamLast = streamLast;
+    this.lastPublishedSeq = streamLast;
+    if (streamLast < logPublished) await this.republish(streamLast + 1, logPublished);
+  }
+
+  /** The stream's message at `seq` must be the log's event at `seq`, or the two histories differ. */
+  private async checkSameEvent(jsm: JetStreamManager, seq: number): Promise<void> {
+    const storedId = await storedMessageId(jsm, this.streamName, seq);
+    if (storedId === undefined) return; // purged or deleted from the stream: nothing to compare
+    const [event] = await this.log.readAll(seq, { limit: 1 });
+    if (event?.seq === seq && event.id === storedId) return;
+    throw new StreamDivergedError(
+      this.service,
+      this.streamName,
+      seq,
+      event?.seq ?? 0,
+      `stream seq ${seq} holds message id ${storedId || '(none)'} but the log has ${event ? `event ${event.id}` : 'no event'} there; refusing to publish`,
+    );
+  }
+
+  /**
+   * Publishes log events the stream lost (its store was wiped or truncated). They left the
+   * outbox long ago, so they are rebuilt from the log; an event whose schema was upcast since
+   * goes out at its current schema version.
+   */
+  private async republish(from: number, to: number): Promise<void> {
+    let next = from;
+    while (next <= to && !this.stopping) {
+      const events = await this.log.readAll(next, { limit: Math.min(this.batchSize, to - next + 1) });
+      if (events.length === 0) return;
+      await this.publishInOrder(events.map((e) => this.itemOf(e)), false);
+      next = events.at(-1)!.seq + 1;
+    }
+  }
+
+  /**
+   * Sends every item before awaiting any acknowledgement (one round trip per batch, not per
+   * event). The expected-last-sequence header makes the server store them in this order or
+   * reject the rest, so the confirmed prefix is exactly what the stream now holds.
+   */
+  private async publishInOrder(items: readonly PublishItem[], fromOutbox: boolean): Promise<void> {
+    const acks = await publishPipelined(
+      this.nc,
+      items.map((it) => ({ subject: it.subject, payload: it.payload, msgId: it.eventId, expectedLastSeq: it.seq - 1 })),
+      ACK_TIMEOUT_MS,
+    );
+    let confirmed = 0;
+    let count = 0;
+    let failure: Error | undefined;
+    for (const [i, ack] of acks.entries()) {
+      const it = items[i]!;
+      if (!ack.ok) {
+        failure = this.publishError(it, ack.error);
+        break;
+      }
+      if (ack.seq !== it.seq) {
+        const copy = ack.duplicate ? 'an earlier copy of it is' : 'it was';
+        failure = new StreamDivergedError(this.service, this.streamName, ack.seq, it.seq, `event ${it.eventId}: ${copy} stored at stream seq ${ack.seq}`);
+        break;
+      }
+      confirmed = it.seq;
+      count += 1;
+    }
+    if (count > 0) {
+      if (fromOutbox) await this.log.outboxAck(confirmed);
+      this.streamLast = confirmed;
+      this.lastPublishedSeq = confirmed;
+      this.published += count;
+    }
+    if (failure) throw failure;
+  }
+
+  private publishError(it: PublishItem, cause: Error): Error {
+    if (isJetStreamApiError(cause, JetStreamApiCodes.StreamWrongLastSequence)) {
+      // Someone (an earlier relay that died before its outbox ack) already published past here.
+      return new RelayPublishError(this.service, it.seq, it.eventId, `the stream already moved on (${cause.message})`, { cause });
+    }
+    return new RelayPublishError(this.service, it.seq, it.eventId, cause.message, { cause });
+  }
+
+  private itemOf(e: EventEnvelope): PublishItem {
+    return { seq: e.seq, eventId: e.id, subject: eventSubject(this.service, e.type, e.stream), payload: JSON.stringify(e) };
+  }
+
+  private async manager(): Promise<JetStreamManager> {
+    this.jsm ??= await jetstreamManager(this.nc, { checkAPI: false });
+    return this.jsm;
+  }
+
+  private report(e: unknown): void {
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.lastError = error.message;
+    try {
+      this.onError?.(error);
+    } catch {
+      // A failing error callback must not stop the relay.
+    }
+  }
+}
+
+function positive(field: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`OutboxRelay option ${field} must be a positive integer, got ${value}`);
+  return value;
+}
