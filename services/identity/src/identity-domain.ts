@@ -1,41 +1,317 @@
-import type { AppendRequest } from '@netledger/eventlog';
-import type { ServiceContext, ServiceDomain } from '@netledger/runtime';
-import { identityStream, RESERVED_IDENTITIES } from './reserved-identities.js';
+import { EventValidationError, type Cause, type EventEnvelope } from '@netledger/contracts';
+import { isConcurrencyError, rebuildProjection, saveSnapshot, type AppendRequest, type AppendResult } from '@netledger/eventlog';
+import type { Namespace, ObjectChange, ObjectSource, Pod } from '@netledger/k8s';
+import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
+import { decideEndpoints, type PodChange } from './decide-endpoints.js';
+import { decideGarbageCollection } from './decide-garbage-collection.js';
+import { decideReservedIdentities } from './decide-reserved-identities.js';
+import { resolveIdentityOptions, type IdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
+import { identityProjection } from './identity-projection.js';
+import { listEndpoints, listIdentities } from './identity-queries.js';
+import { emptyIdentityState, type IdentityState } from './identity-state.js';
+import { LabelFilter } from './label-filter.js';
+import { ObservedCluster, type Touched } from './observed-cluster.js';
+
+/** Cause of removals found at start: the pod was deleted while the service was down. */
+const RESYNC_CAUSE: Cause = { kind: 'command', command: 'identity resync', actor: 'identity-service' };
+/** How long to wait before retrying after the log failed to append (disk full, database gone). */
+const APPEND_RETRY_MS = 1000;
+/** Pods named in status; the count says how many there are in all. */
+const STATUS_LIST_LIMIT = 20;
 
 /**
- * The identity service's decisions. At start it makes sure the reserved identities are in
- * the log (once: a restart finds them there and appends nothing).
+ * The identity service's decisions (Cilium's identity model): pods and namespaces in, security
+ * identities and endpoints out, all of it in the service's own log.
+ *
+ * Source changes only mark pods as dirty; one worker decides the dirty pods in batches
+ * against the state (a projection of the log), appends each batch in one transaction and
+ * applies the stored events back to the state. A burst of changes thus costs one fsync per
+ * batch, and a namespace change touches only that namespace's pods.
  */
 export class IdentityDomain implements ServiceDomain {
-  private reserved = 0;
+  private readonly options: ResolvedIdentityOptions;
+  private readonly filter: LabelFilter;
+  private readonly cluster: ObservedCluster;
+  private state: IdentityState = emptyIdentityState();
+  private context: ServiceContext | undefined;
+  private sources: Array<ObjectSource<Pod> | ObjectSource<Namespace>> = [];
+  /** Sequence of the last event applied to the state, and of the last snapshot. */
+  private appliedSeq = 0;
+  private snapshotSeq = 0;
 
-  async start({ log, logger }: ServiceContext): Promise<void> {
-    const missing: AppendRequest[] = [];
-    for (const r of RESERVED_IDENTITIES) {
-      const stream = identityStream(r.id);
-      if ((await log.streamVersion(stream)) > 0) continue;
-      missing.push({
-        stream,
-        expectedVersion: 'no-stream',
-        events: [
-          {
-            type: 'IdentityAllocated',
-            data: { id: r.id, scope: 'reserved', labels: [`reserved:${r.name}`] },
-            cause: { kind: 'command', command: 'reserve built-in identities', actor: 'identity-service' },
-          },
-        ],
-      });
-    }
-    if (missing.length > 0) {
-      await log.appendMany(missing);
-      logger.info(`reserved identities allocated: ${missing.map((m) => m.stream).join(', ')}`);
-    }
-    this.reserved = RESERVED_IDENTITIES.length;
+  private readonly dirty = new Map<string, Cause>();
+  /** Pods waiting for a free identity number, and pods waiting for their namespace. */
+  private readonly exhausted = new Map<string, Cause>();
+  private readonly awaitingNamespace = new Map<string, Cause>();
+  private gcRequested = false;
+  private worker: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private gcTimer: NodeJS.Timeout | undefined;
+  private synced = false;
+  private stopped = false;
+
+  private failedAllocations = 0;
+  private invalidPods = 0;
+  private released = 0;
+  private conflicts = 0;
+  private lastProblem: string | undefined;
+
+  constructor(options: IdentityOptions = {}) {
+    this.options = resolveIdentityOptions(options);
+    this.filter = new LabelFilter(this.options.labelExclude);
+    this.cluster = new ObservedCluster(this.filter);
   }
 
-  async stop(): Promise<void> {}
+  async start(context: ServiceContext): Promise<void> {
+    this.context = context;
+    await this.rebuild();
+    const reserved = decideReservedIdentities(this.state);
+    if (reserved.length > 0) await this.applyStored(await context.log.appendMany(reserved));
 
-  status(): Record<string, unknown> {
-    return { reservedIdentities: this.reserved };
+    // Namespaces first: a pod's identity includes its namespace's labels.
+    const namespaces = context.sources.namespaces();
+    this.sources.push(namespaces);
+    await namespaces.start((c) => this.onNamespace(c));
+    const pods = context.sources.pods();
+    this.sources.push(pods);
+    await pods.start((c) => this.onPod(c));
+
+    // Both sources have listed everything: endpoints whose pod is gone were deleted while we were down.
+    for (const key of this.state.endpoints.keys()) if (!this.cluster.hasPod(key)) this.dirty.set(key, RESYNC_CAUSE);
+    this.synced = true;
+    this.kick();
+    await this.settled();
+    this.gcTimer = setInterval(() => this.requestGc(), this.options.gcIntervalMs);
+    this.gcTimer.unref();
+    context.logger.info(
+      `identity: ${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force; ` +
+        `cluster range ${this.options.clusterRange.first}-${this.options.clusterRange.last}, gc grace ${this.options.gcGraceMs / 1000}s`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.gcTimer);
+    clearTimeout(this.retryTimer);
+    for (const s of this.sources) await s.stop();
+    await this.settled();
+  }
+
+  /** Resolves once every change delivered so far is decided and appended (tests, benchmarks). */
+  async settled(): Promise<void> {
+    while (this.worker) await this.worker;
+  }
+
+  /**
+   * Runs the garbage collector now (it also runs on a timer) and resolves with the number of
+   * identities released so far. Tests call it after moving their clock.
+   */
+  async collectGarbage(): Promise<number> {
+    this.requestGc();
+    await this.settled();
+    return this.released;
+  }
+
+  status(): Record<string, unknown> & { healthy?: boolean } {
+    let live = 0;
+    for (const r of this.state.identities.values()) if (r.live) live++;
+    return {
+      synced: this.synced,
+      identities: live,
+      unreferencedIdentities: this.state.unreferenced.size,
+      endpoints: this.state.endpoints.size,
+      identityExhausted: this.exhausted.size > 0,
+      failedAllocations: this.failedAllocations,
+      pendingPodCount: this.exhausted.size,
+      pendingPods: [...this.exhausted.keys()].slice(0, STATUS_LIST_LIMIT),
+      awaitingNamespace: this.awaitingNamespace.size,
+      invalidPods: this.invalidPods,
+      releasedIdentities: this.released,
+      concurrencyConflicts: this.conflicts,
+      queuedPods: this.dirty.size,
+      ...(this.lastProblem ? { lastProblem: this.lastProblem } : {}),
+    };
+  }
+
+  queries(): Readonly<Record<string, QueryHandler>> {
+    return {
+      identities: (params) => listIdentities(this.state, params),
+      endpoints: (params) => listEndpoints(this.state, params),
+    };
+  }
+
+  private onPod(change: ObjectChange<Pod>): void {
+    this.markDirty(this.cluster.onPod(change));
+    this.kick();
+  }
+
+  private onNamespace(change: ObjectChange<Namespace>): void {
+    // A pod that waited for its namespace keeps its own change as the cause.
+    for (const t of this.cluster.onNamespace(change)) this.markDirty({ key: t.key, cause: this.awaitingNamespace.get(t.key) ?? t.cause });
+    this.kick();
+  }
+
+  private markDirty(t: Touched): void {
+    this.dirty.set(t.key, t.cause);
+  }
+
+  private requestGc(): void {
+    this.gcRequested = true;
+    this.kick();
+  }
+
+  /** Starts the worker unless it runs, the sources are still listing, or appends are backing off. */
+  private kick(): void {
+    if (!this.synced || this.stopped || this.worker || this.retryTimer) return;
+    if (this.dirty.size === 0 && !this.gcRequested) return;
+    this.worker = this.work()
+      .catch((e: unknown) => this.problem(`identity worker: ${(e as Error).stack ?? String(e)}`))
+      .finally(() => {
+        this.worker = undefined;
+        this.kick();
+      });
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopped && !this.retryTimer) {
+      if (this.gcRequested) {
+        this.gcRequested = false;
+        await this.append(decideGarbageCollection(this.state, this.options.clock(), this.options.gcGraceMs));
+      } else if (this.dirty.size > 0) {
+        await this.decideBatch(this.takeBatch());
+      } else {
+        return;
+      }
+    }
+  }
+
+  private takeBatch(): PodChange[] {
+    const batch: PodChange[] = [];
+    for (const [key, cause] of this.dirty) {
+      this.dirty.delete(key);
+      batch.push({ key, pod: this.cluster.pod(key), namespaceLabels: this.cluster.namespacePart(key.slice(0, key.indexOf('/'))), cause });
+      if (batch.length >= this.options.batchSize) break;
+    }
+    return batch;
+  }
+
+  private async decideBatch(batch: readonly PodChange[]): Promise<void> {
+    const decisions = decideEndpoints(this.state, batch, { filter: this.filter, clusterRange: this.options.clusterRange });
+    const outcome = await this.append(decisions.requests);
+    if (outcome === 'invalid') {
+      // One pod's event failed validation; decide them one by one so only that pod is left out.
+      if (batch.length > 1) for (const change of batch) await this.decideBatch([change]);
+      else this.invalidPods++;
+      return;
+    }
+    if (outcome === 'retry') {
+      for (const c of batch) if (!this.dirty.has(c.key)) this.dirty.set(c.key, c.cause);
+      return;
+    }
+    for (const c of batch) {
+      this.exhausted.delete(c.key);
+      this.awaitingNamespace.delete(c.key);
+    }
+    const causes = new Map(batch.map((c) => [c.key, c.cause]));
+    for (const key of decisions.exhausted) this.exhausted.set(key, causes.get(key)!);
+    for (const key of decisions.awaitingNamespace) this.awaitingNamespace.set(key, causes.get(key)!);
+    for (const { key, problem } of decisions.invalid) this.problem(`pod ${key}: ${problem}; its endpoint in force (if any) stays`, () => this.invalidPods++);
+    if (decisions.exhausted.length > 0) {
+      this.failedAllocations += decisions.exhausted.length;
+      const { first, last } = this.options.clusterRange;
+      this.problem(`identity range ${first}-${last} exhausted: ${this.exhausted.size} pods wait for a number to be released (e.g. ${decisions.exhausted[0]})`);
+    }
+  }
+
+  /**
+   * Appends requests decided against the state and applies what was stored. A concurrency
+   * conflict means a second writer or a bug: the state is rebuilt from the log and every pod
+   * decided again. Storage failures back off and retry; invalid data is reported to the caller.
+   */
+  private async append(requests: readonly AppendRequest[]): Promise<'ok' | 'invalid' | 'retry'> {
+    if (requests.length === 0) return 'ok';
+    const context = this.context!;
+    let results: AppendResult[];
+    try {
+      results = await context.log.appendMany(requests);
+    } catch (e) {
+      if (e instanceof EventValidationError) {
+        this.problem(`identity: event rejected by its schema: ${e.message}`);
+        return 'invalid';
+      }
+      if (isConcurrencyError(e)) {
+        this.conflicts++;
+        this.problem(`identity: CONFLICT ${e.message}: another writer appends to the identity log, or the state is wrong; rebuilding it from the log`);
+        await this.rebuild();
+        for (const key of this.state.endpoints.keys()) this.dirty.set(key, RESYNC_CAUSE);
+        for (const key of this.cluster.podKeys()) this.dirty.set(key, RESYNC_CAUSE);
+        return 'retry';
+      }
+      this.problem(`identity: append failed, retrying in ${APPEND_RETRY_MS} ms: ${(e as Error).message}`);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.kick();
+      }, APPEND_RETRY_MS);
+      return 'retry';
+    }
+    await this.applyStored(results);
+    return 'ok';
+  }
+
+  private async applyStored(results: readonly AppendResult[]): Promise<void> {
+    let releasedNow = 0;
+    for (const r of results) {
+      for (const event of r.events) {
+        if (event.seq <= this.appliedSeq) continue;
+        if (event.seq !== this.appliedSeq + 1) {
+          // Someone else appended in between: read what we missed (ours included) from the log.
+          this.problem(`identity: log sequence jumped from ${this.appliedSeq} to ${event.seq}; catching up from the log`);
+          for await (const missed of this.context!.log.iterate(this.appliedSeq + 1)) this.applyOne(missed);
+          break;
+        }
+        if (event.type === 'IdentityReleased') releasedNow++;
+        this.applyOne(event);
+      }
+    }
+    if (releasedNow > 0) {
+      this.released += releasedNow;
+      this.context!.logger.info(`identity gc: released ${releasedNow} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
+      // Numbers are free again: pods that found none get another try.
+      for (const [key, cause] of this.exhausted) if (!this.dirty.has(key)) this.dirty.set(key, cause);
+    }
+    await this.maybeSnapshot();
+  }
+
+  private applyOne(event: EventEnvelope): void {
+    this.state = identityProjection.apply(this.state, event);
+    this.appliedSeq = event.seq;
+  }
+
+  /**
+   * The state from the log. Snapshots are written here and after appends once the events since
+   * the last one outnumber the objects in the state (and `--snapshot-every`), so writing them
+   * costs O(1) per event however large the cluster, and a restart replays at most that many.
+   */
+  private async rebuild(): Promise<void> {
+    const rebuilt = await rebuildProjection(this.context!.log, identityProjection, { snapshotEvery: 0 });
+    this.state = rebuilt.state;
+    this.appliedSeq = rebuilt.seq;
+    this.snapshotSeq = rebuilt.seq - rebuilt.replayed;
+    await this.maybeSnapshot();
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const every = this.context!.config.snapshotEvery;
+    if (every <= 0) return;
+    const size = this.state.identities.size + this.state.endpoints.size + this.state.endpointVersions.size;
+    if (this.appliedSeq - this.snapshotSeq < Math.max(every, size)) return;
+    await saveSnapshot(this.context!.log, identityProjection, this.state, this.appliedSeq);
+    this.snapshotSeq = this.appliedSeq;
+  }
+
+  private problem(message: string, count?: () => void): void {
+    count?.();
+    this.lastProblem = message;
+    this.context?.logger.error(message);
   }
 }

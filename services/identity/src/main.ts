@@ -2,12 +2,15 @@
 import { createNetledgerRegistry } from '@netledger/contracts';
 import { MemoryClusterSources } from '@netledger/k8s';
 import { consoleLogger, onShutdown, parseServiceArgs, runService } from '@netledger/runtime';
+import { IDENTITY_FLAGS_HELP, parseIdentityArgs } from './identity-flags.js';
 import { IdentityDomain } from './identity-domain.js';
 
-const config = parseServiceArgs('identity', process.argv.slice(2));
+const identityArgs = parseIdentityArgs(process.argv.slice(2));
+const config = parseServiceArgs('identity', identityArgs.rest);
+if (!config) console.log(IDENTITY_FLAGS_HELP);
 if (config) {
   const logger = consoleLogger('identity');
-  const running = await runService(config, createNetledgerRegistry(), new IdentityDomain(), new MemoryClusterSources(), logger);
+  const running = await runService(config, createNetledgerRegistry(), new IdentityDomain(identityArgs.options), new MemoryClusterSources(), logger);
   onShutdown(
     async (reason) => {
       logger.info(`${reason}: stopping`);
