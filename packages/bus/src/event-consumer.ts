@@ -15,6 +15,8 @@ import type { EventHandler } from './event-handler.js';
 import { Backoff } from './internal/backoff.js';
 import { Condition } from './internal/condition.js';
 import { watchConnection } from './internal/connection-status.js';
+import { DeliveryCursor } from './internal/delivery-cursor.js';
+import { LazyCursorSaver } from './internal/lazy-cursor-saver.js';
 import { streamBounds, type StreamBounds } from './internal/stream-probe.js';
 import { WakeSignal } from './internal/wake-signal.js';
 
@@ -53,8 +55,6 @@ export interface EventConsumerOptions {
 
 type Verdict = 'next' | 'restart';
 
-const SAVE_EVERY_EVENTS = 100;
-const SAVE_AFTER_MS = 50;
 const BATCH_MESSAGES = 256;
 // Pull requests expire after 5 s, so a lost stream or consumer is noticed within seconds
 // rather than the client default of 30 s.
@@ -65,10 +65,12 @@ const RETRY_MAX_MS = 2000;
 /**
  * Applies one service's events from its JetStream stream, in log order, exactly once per
  * cursor position. Delivery comes from an ordered consumer starting at stream seq cursor + 1;
- * the envelope's own `seq` decides: below the cursor is a duplicate (dropped), cursor + 1 is
- * applied, beyond it is a gap. On a gap the consumer redelivers from cursor + 1; when the
- * stream no longer holds that far back it resets the handler and replays what the stream
- * has. Messages that are not valid events are counted, reported and skipped.
+ * the envelope's own `seq` decides: at or below the cursor is a duplicate (dropped),
+ * cursor + 1 is applied, beyond it is a gap. On a gap the consumer redelivers from
+ * cursor + 1; when the stream no longer holds that far back it resets the handler and
+ * replays what the stream has; a hole inside the stream that redelivery cannot fill is
+ * reported and stepped over. Messages that are not valid events are counted, reported and
+ * skipped. A failed apply is retried, never skipped.
  */
 export class EventConsumer {
   private readonly nc: NatsConnection;
@@ -77,27 +79,17 @@ export class EventConsumer {
   private readonly stream: string;
   private readonly registry: EventRegistry;
   private readonly name: string;
-  private readonly cursors: CursorStore;
   private readonly handler: EventHandler;
   private readonly onMalformed: EventConsumerOptions['onMalformed'];
+  private readonly saver: LazyCursorSaver;
   private jsm: JetStreamManager | undefined;
 
-  private cursor = 0;
-  private savedCursor = 0;
-  private unsaved = 0;
-  /** Stream seq of the last message handled, whatever became of it. */
-  private position = 0;
-  /** Stream seq to start the next delivery at. */
-  private nextStart = 1;
+  private track = new DeliveryCursor(0);
   private streamLastSeq = 0;
   /** Stream's last seq at the latest (re)start; undefined until the stream was asked. */
   private syncTarget: number | undefined;
   private lastAppliedTime: string | undefined;
   private startedAt = Date.now();
-  /** After handler.reset(): the next valid event is taken as the new beginning. */
-  private bootstrapping = false;
-  /** The gap that caused the last redelivery, to notice when redelivery cannot fill it. */
-  private lastGap: { readonly streamSeq: number; readonly cursor: number } | undefined;
 
   private applied = 0;
   private duplicates = 0;
@@ -114,8 +106,6 @@ export class EventConsumer {
   private stopWatching: (() => void) | undefined;
   private readonly retryWake = new WakeSignal();
   private readonly progress = new Condition();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
 
   constructor(options: EventConsumerOptions) {
     if (!options.name) throw new TypeError('EventConsumer option name (the cursor key) must not be empty');
@@ -125,26 +115,28 @@ export class EventConsumer {
     this.stream = jetStreamName(options.service);
     this.registry = options.registry;
     this.name = options.name;
-    this.cursors = options.cursors;
     this.handler = options.handler;
     this.onMalformed = options.onMalformed;
+    this.saver = new LazyCursorSaver(
+      options.cursors,
+      options.name,
+      () => this.track.cursor,
+      (e) => this.setError(e, false),
+    );
   }
 
   /** Loads the cursor and starts delivery from cursor + 1. Resolves once delivery is under way (or retrying). */
   async start(): Promise<void> {
     if (this.loop) return;
     this.stopping = false;
-    this.cursor = this.savedCursor = await this.cursors.load(this.name);
-    this.position = this.cursor;
-    this.nextStart = this.cursor + 1;
+    this.track = new DeliveryCursor(await this.saver.load());
     this.startedAt = Date.now();
     this.syncTarget = undefined;
     try {
       // Learn the stream's end now, so status() and waitInSync() are meaningful at once.
       this.noteBounds(await streamBounds(await this.manager(), this.stream));
     } catch (e) {
-      this.lastError = this.describe(e);
-      this.lastErrorIsTransient = true;
+      this.setError(e, true);
     }
     this.stopWatching = watchConnection(this.nc, (s) => this.onStatus(s));
     this.loop = this.run();
@@ -160,15 +152,14 @@ export class EventConsumer {
     this.loop = undefined;
     this.stopWatching?.();
     this.stopWatching = undefined;
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    await this.flushCursor();
+    await this.saver.flush();
   }
 
   status(): ConsumerStatus {
+    const cursor = this.track.cursor;
     // Under the relay's invariant (stream seq = log seq) this is streamLastSeq - cursor; the
     // stream position also counts messages that were skipped or dropped as duplicates.
-    const lag = Math.max(0, this.streamLastSeq - this.handledUpTo());
+    const lag = Math.max(0, this.streamLastSeq - this.track.handledUpTo);
     let lagSeconds = 0;
     if (lag > 0) {
       const since = this.lastAppliedTime ? Date.parse(this.lastAppliedTime) : this.startedAt;
@@ -176,7 +167,7 @@ export class EventConsumer {
     }
     return {
       service: this.service,
-      cursor: this.cursor,
+      cursor,
       streamLastSeq: this.streamLastSeq,
       lag,
       lagSeconds,
@@ -197,7 +188,7 @@ export class EventConsumer {
 
   /** True once the cursor reached `seq`; false after `timeoutMs`. */
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
-    return this.progress.waitUntil(() => this.cursor >= seq, timeoutMs);
+    return this.progress.waitUntil(() => this.track.cursor >= seq, timeoutMs);
   }
 
   private onStatus(s: Status): void {
@@ -210,11 +201,7 @@ export class EventConsumer {
   }
 
   private inSync(): boolean {
-    return this.syncTarget !== undefined && this.handledUpTo() >= this.syncTarget;
-  }
-
-  private handledUpTo(): number {
-    return Math.max(this.cursor, this.position);
+    return this.syncTarget !== undefined && this.track.handledUpTo >= this.syncTarget;
   }
 
   private async run(): Promise<void> {
@@ -229,34 +216,28 @@ export class EventConsumer {
           await this.retryWake.wait(backoff.next());
         }
       } catch (e) {
-        this.lastError = this.describe(e);
-        this.lastErrorIsTransient = true;
-        // Resume after what was handled; a failed apply is retried, not skipped.
-        this.nextStart = this.position + 1;
+        this.setError(e, true);
         await this.retryWake.wait(backoff.next());
       }
       if (this.nc.isClosed()) {
-        this.lastError = `${this.name}: NATS connection closed`;
+        this.setError(new Error('NATS connection closed'), false);
         return;
       }
     }
   }
 
-  /** One ordered consumer from `nextStart`, until stop, a restart verdict, the end of delivery, or an error. */
+  /** One ordered consumer from where the cursor says, until stop, a restart, the end of delivery, or an error. */
   private async deliver(): Promise<Verdict> {
     const bounds = await streamBounds(await this.manager(), this.stream);
     this.noteBounds(bounds);
     if (!bounds) throw new Error(`stream ${this.stream} does not exist yet (nothing published)`);
     const consumer = await this.js.consumers.get(this.stream, {
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: Math.max(1, this.nextStart),
+      opt_start_seq: this.track.resumeAt,
     });
     const messages = await consumer.consume({ max_messages: BATCH_MESSAGES, expires: PULL_EXPIRES_MS });
     this.messages = messages;
-    if (this.lastErrorIsTransient) {
-      this.lastError = undefined;
-      this.lastErrorIsTransient = false;
-    }
+    if (this.lastErrorIsTransient) this.lastError = undefined;
     let verdict: Verdict = 'next';
     try {
       if (this.stopping) return verdict;
@@ -265,8 +246,6 @@ export class EventConsumer {
         if (verdict === 'restart' || this.stopping) break;
       }
     } finally {
-      // A gap chose where to restart; otherwise carry on after what was handled.
-      if (verdict !== 'restart') this.nextStart = this.position + 1;
       this.messages = undefined;
       messages.stop();
       // Ordered consumers are ephemeral but would linger on the server until their inactivity timeout.
@@ -280,66 +259,51 @@ export class EventConsumer {
     const event = this.decode(m);
     if (!event) {
       this.malformed += 1;
-      // The event at cursor + 1 is unreadable: step past it rather than stall forever.
-      if (!this.bootstrapping && m.seq === this.cursor + 1) this.advance(m.seq);
-      this.position = m.seq;
-      this.progress.check();
+      this.track.skipMalformed(m.seq);
+      this.cursorMoved();
       return 'next';
     }
-    if (this.bootstrapping) {
-      this.bootstrapping = false;
-      this.cursor = event.seq - 1;
-    }
-    if (event.seq <= this.cursor) {
+    const placement = this.track.place(m.seq, event.seq);
+    if (placement === 'duplicate') {
       this.duplicates += 1;
-      this.position = m.seq;
       this.progress.check();
       return 'next';
     }
-    if (event.seq > this.cursor + 1 && (await this.onGap(m, event)) === 'restart') return 'restart';
+    if (placement === 'gap' && (await this.recoverFromGap(m.seq, event.seq)) === 'restart') return 'restart';
     await this.handler.apply(event);
     this.applied += 1;
     this.lastAppliedTime = event.time;
-    this.position = m.seq;
-    this.advance(event.seq);
+    this.track.applied(m.seq, event.seq);
+    this.cursorMoved();
     return 'next';
   }
 
-  /** Decides what to do about events missing before `event`: 'restart' delivery, or 'next' to accept the jump. */
-  private async onGap(m: JsMsg, event: EventEnvelope): Promise<Verdict> {
-    const want = this.cursor + 1;
-    const sameGapAgain = this.lastGap?.streamSeq === m.seq && this.lastGap.cursor === this.cursor;
-    if (!sameGapAgain) this.gaps += 1;
+  private async recoverFromGap(streamSeq: number, eventSeq: number): Promise<Verdict> {
+    const missing = `events ${this.track.cursor + 1}..${eventSeq - 1}`;
     const bounds = await streamBounds(await this.manager(), this.stream);
-    if (bounds && want < bounds.firstSeq) {
-      // What we miss was purged from the stream: rebuild from what it still holds.
-      await this.handler.reset();
-      this.cursor = 0;
-      this.position = bounds.firstSeq - 1;
-      this.lastAppliedTime = undefined;
-      this.bootstrapping = true;
-      await this.flushCursor();
-      this.restartAt(bounds.firstSeq);
-      this.lastErrorIsTransient = false;
-      this.lastError = `${this.name}: events ${want}..${event.seq - 1} are no longer in stream ${this.stream}; state reset, replaying from stream seq ${bounds.firstSeq}`;
-      return 'restart';
+    const { plan, newGap } = this.track.planGap(streamSeq, bounds?.firstSeq);
+    if (newGap) this.gaps += 1;
+    switch (plan.kind) {
+      case 'rebuild':
+        await this.handler.reset();
+        this.track.rebuilt(plan.fromStreamSeq);
+        this.lastAppliedTime = undefined;
+        await this.saver.flush();
+        this.restarting();
+        this.setError(`${missing} are no longer in stream ${this.stream}; state reset, replaying from stream seq ${plan.fromStreamSeq}`, false);
+        return 'restart';
+      case 'redeliver':
+        this.track.redeliverFrom(plan.fromStreamSeq);
+        this.restarting();
+        return 'restart';
+      case 'step-over':
+        this.setError(`${missing} are missing from stream ${this.stream}; continuing at seq ${eventSeq}`, false);
+        return 'next';
     }
-    if (!sameGapAgain) {
-      this.lastGap = { streamSeq: m.seq, cursor: this.cursor };
-      this.restartAt(want);
-      return 'restart';
-    }
-    // Redelivery from `want` brought the same jump: the stream itself lacks these events
-    // (deleted, or written by something other than a relay). Replaying again cannot help.
-    this.lastGap = undefined;
-    this.lastErrorIsTransient = false;
-    this.lastError = `${this.name}: events ${want}..${event.seq - 1} are missing from stream ${this.stream}; continuing at seq ${event.seq}`;
-    return 'next';
   }
 
-  private restartAt(streamSeq: number): void {
+  private restarting(): void {
     this.rebootstraps += 1;
-    this.nextStart = streamSeq;
     this.syncTarget = undefined;
   }
 
@@ -366,32 +330,9 @@ export class EventConsumer {
     return undefined;
   }
 
-  private advance(seq: number): void {
-    this.cursor = seq;
-    this.unsaved += 1;
-    this.lastGap = undefined;
-    // Saving lazily is safe: after a crash the last events are applied again, and that is harmless.
-    if (this.unsaved >= SAVE_EVERY_EVENTS) void this.flushCursor();
-    else this.saveTimer ??= setTimeout(() => void this.flushCursor(), SAVE_AFTER_MS);
+  private cursorMoved(): void {
+    this.saver.moved();
     this.progress.check();
-  }
-
-  /** Saves the cursor if it moved; saves run one at a time, in order. Never rejects. */
-  private flushCursor(): Promise<void> {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    this.unsaved = 0;
-    this.saving = this.saving.then(async () => {
-      const seq = this.cursor;
-      if (seq === this.savedCursor) return;
-      try {
-        await this.cursors.save(this.name, seq);
-        this.savedCursor = seq;
-      } catch (e) {
-        this.lastError = this.describe(e);
-      }
-    });
-    return this.saving;
   }
 
   private noteBounds(bounds: StreamBounds | undefined): void {
@@ -407,7 +348,10 @@ export class EventConsumer {
     return this.jsm;
   }
 
-  private describe(e: unknown): string {
-    return `${this.name}: ${e instanceof Error ? e.message : String(e)}`;
+  /** Records an error for status(); a transient one (a failed delivery attempt) is cleared once delivery works. */
+  private setError(e: unknown, transient: boolean): void {
+    const message = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+    this.lastError = `${this.name}: ${message}`;
+    this.lastErrorIsTransient = transient;
   }
 }

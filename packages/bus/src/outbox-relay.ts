@@ -7,6 +7,7 @@ import { BusDisconnectedError, RelayPublishError, StreamDivergedError, StreamPro
 import { Backoff } from './internal/backoff.js';
 import { watchConnection } from './internal/connection-status.js';
 import { publishPipelined } from './internal/pipelined-publisher.js';
+import { planReconcile, type ReconcileFacts } from './internal/reconcile-plan.js';
 import { isJetStreamApiError, storedMessageId, streamBounds } from './internal/stream-probe.js';
 import { WakeSignal } from './internal/wake-signal.js';
 
@@ -187,7 +188,7 @@ export class OutboxRelay {
         this.streamName,
         streamLast,
         first.seq,
-        `the outbox starts at seq ${first.seq} but the stream ends at seq ${streamLast}; checking the stream again`,
+        `the outbox starts at seq ${first.seq} but the stream ends at seq ${streamLast} (is another relay publishing this log?); checking again`,
       );
     }
     await this.publishInOrder(batch, true);
@@ -197,47 +198,39 @@ export class OutboxRelay {
   /** Brings the stream and the log into line before publishing from the outbox. */
   private async reconcile(): Promise<void> {
     await ensureServiceStream(this.nc, this.service);
+    const facts = await this.gatherFacts();
+    const plan = planReconcile(facts);
+    if (plan.kind === 'diverged') {
+      throw new StreamDivergedError(this.service, this.streamName, facts.streamLastSeq, facts.logLastSeq, plan.reason);
+    }
+    if (plan.kind === 'ack-published') await this.log.outboxAck(plan.upToSeq);
+    this.streamLast = facts.streamLastSeq;
+    this.lastPublishedSeq = facts.streamLastSeq;
+    if (plan.kind === 'republish') await this.republish(plan.fromSeq, plan.toSeq);
+  }
+
+  private async gatherFacts(): Promise<ReconcileFacts> {
     const jsm = await this.manager();
     const bounds = await streamBounds(jsm, this.streamName);
     if (!bounds) throw new StreamProvisionError(this.streamName, 'missing right after it was created');
-    // Read the stream first: only this relay appends to it, so the log can only be further ahead.
+    // The stream first: only this relay appends to it, so the log can only be further ahead.
     const head = await this.log.head();
     const [pending] = await this.log.outboxPeek(1);
-    const logPublished = pending ? pending.seq - 1 : head.lastSeq;
-    const streamLast = bounds.lastSeq;
-
-    if (streamLast > head.lastSeq) {
-      throw new StreamDivergedError(
-        this.service,
-        this.streamName,
-        streamLast,
-        head.lastSeq,
-        'the stream is ahead of the log (another writer publishes to it, or the log was replaced); refusing to publish',
-      );
+    const streamLastSeq = bounds.lastSeq;
+    let streamLastMsgId: string | undefined;
+    let logIdAtStreamLast: string | undefined;
+    if (streamLastSeq > 0 && streamLastSeq <= head.lastSeq) {
+      streamLastMsgId = await storedMessageId(jsm, this.streamName, streamLastSeq);
+      const [event] = await this.log.readAll(streamLastSeq, { limit: 1 });
+      logIdAtStreamLast = event?.seq === streamLastSeq ? event.id : undefined;
     }
-    if (streamLast > 0) await this.checkSameEvent(jsm, streamLast);
-    if (streamLast > logPublished) {
-      // Published by a relay that died before it acknowledged the outbox rows.
-      await this.log.outboxAck(streamLast);
-    }
-    this.streamLast = streamLast;
-    this.lastPublishedSeq = streamLast;
-    if (streamLast < logPublished) await this.republish(streamLast + 1, logPublished);
-  }
-
-  /** The stream's message at `seq` must be the log's event at `seq`, or the two histories differ. */
-  private async checkSameEvent(jsm: JetStreamManager, seq: number): Promise<void> {
-    const storedId = await storedMessageId(jsm, this.streamName, seq);
-    if (storedId === undefined) return; // purged or deleted from the stream: nothing to compare
-    const [event] = await this.log.readAll(seq, { limit: 1 });
-    if (event?.seq === seq && event.id === storedId) return;
-    throw new StreamDivergedError(
-      this.service,
-      this.streamName,
-      seq,
-      event?.seq ?? 0,
-      `stream seq ${seq} holds message id ${storedId || '(none)'} but the log has ${event ? `event ${event.id}` : 'no event'} there; refusing to publish`,
-    );
+    return {
+      streamLastSeq,
+      streamLastMsgId,
+      logLastSeq: head.lastSeq,
+      logPublishedSeq: pending ? pending.seq - 1 : head.lastSeq,
+      logIdAtStreamLast,
+    };
   }
 
   /**
