@@ -164,7 +164,10 @@ export class IdentityDomain implements ServiceDomain {
   private kick(): void {
     if (!this.synced || this.stopped || this.worker || this.retryTimer) return;
     if (this.dirty.size === 0 && !this.gcRequested) return;
-    this.worker = this.work()
+    // Waiting one turn of the event loop lets changes delivered together (an informer's burst,
+    // a list) land in one batch instead of the first of them going alone.
+    this.worker = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.work())
       .catch((e: unknown) => this.problem(`identity worker: ${(e as Error).stack ?? String(e)}`))
       .finally(() => {
         this.worker = undefined;
@@ -303,7 +306,7 @@ export class IdentityDomain implements ServiceDomain {
   private async maybeSnapshot(): Promise<void> {
     const every = this.context!.config.snapshotEvery;
     if (every <= 0) return;
-    const size = this.state.identities.size + this.state.endpoints.size + this.state.endpointVersions.size;
+    const size = this.state.identities.size + this.state.endpointVersions.size;
     if (this.appliedSeq - this.snapshotSeq < Math.max(every, size)) return;
     await saveSnapshot(this.context!.log, identityProjection, this.state, this.appliedSeq);
     this.snapshotSeq = this.appliedSeq;
