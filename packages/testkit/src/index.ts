@@ -3,3 +3,4 @@ export { freePort } from './free-port.js';
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres-server.js';
 export { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 export { PostgresNotInstalledError, PostgresStartError } from './postgres-errors.js';
+export { startNats, type TestNats } from './nats.js';
