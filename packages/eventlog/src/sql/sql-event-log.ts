@@ -44,6 +44,8 @@ export interface SqlEventLogOptions {
 // Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
 const INSERT_CHUNK = 1000;
 const IN_CHUNK = 5000;
+// Most events one group commit writes; a caller's append is never split.
+const GROUP_COMMIT_EVENTS = 5000;
 
 interface Prepared {
   readonly request: AppendRequest;
@@ -72,6 +74,13 @@ export class SqlEventLog implements EventLog {
   private readonly ids: EventIdGenerator;
   private readonly serializeWrites: <T>(work: () => Promise<T>) => Promise<T>;
   private closed = false;
+  private readonly pending: Array<{
+    readonly prepared: Prepared[];
+    readonly events: number;
+    readonly resolve: (r: AppendResult[]) => void;
+    readonly reject: (e: unknown) => void;
+  }> = [];
+  private flushing = false;
 
   protected constructor(
     private readonly db: Kysely<EventLogDatabase>,
@@ -97,7 +106,40 @@ export class SqlEventLog implements EventLog {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const prepared = this.prepare(requests);
-    return this.serializeWrites(() => this.db.transaction().execute((trx) => this.appendInTransaction(trx, prepared)));
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.pending.push({ prepared, resolve, reject, events: prepared.reduce((n, p) => n + p.events.length, 0) });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /**
+   * Group commit: appends that arrive while a transaction is being written wait and are then
+   * written together, in arrival order, in one transaction (one fsync). Each caller still gets
+   * its own outcome: a version conflict fails that caller's append alone.
+   */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        let take = 0;
+        let events = 0;
+        while (take < this.pending.length && (take === 0 || events + this.pending[take]!.events <= GROUP_COMMIT_EVENTS)) {
+          events += this.pending[take]!.events;
+          take++;
+        }
+        const batch = this.pending.splice(0, take);
+        try {
+          const outcomes = await this.serializeWrites(() =>
+            this.db.transaction().execute((trx) => this.appendInTransaction(trx, batch.map((b) => b.prepared))),
+          );
+          outcomes.forEach((o, i) => (o instanceof Error ? batch[i]!.reject(o) : batch[i]!.resolve(o)));
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private prepare(requests: readonly AppendRequest[]): Prepared[] {
@@ -118,7 +160,8 @@ export class SqlEventLog implements EventLog {
     });
   }
 
-  private async appendInTransaction(trx: Transaction<EventLogDatabase>, prepared: Prepared[]): Promise<AppendResult[]> {
+  /** Writes the groups of one commit; returns each group's results, or the error that rejected that group alone. */
+  private async appendInTransaction(trx: Transaction<EventLogDatabase>, groups: Prepared[][]): Promise<Array<AppendResult[] | Error>> {
     // Take the log's write lock before reading anything, so the checks below cannot go stale.
     const head = await trx
       .updateTable('log_head')
@@ -127,14 +170,14 @@ export class SqlEventLog implements EventLog {
       .returningAll()
       .executeTakeFirstOrThrow();
 
-    const allIds = prepared.flatMap((p) => p.events.map((e) => e.id));
+    const all = groups.flat();
     const stored = new Map<string, { stream: string; version: number; seq: number }>();
-    for (const chunk of chunks(allIds, IN_CHUNK)) {
+    for (const chunk of chunks(all.flatMap((p) => p.events.map((e) => e.id)), IN_CHUNK)) {
       const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
       for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
     }
     const current = new Map<string, number>();
-    for (const chunk of chunks(prepared.map((p) => p.request.stream), IN_CHUNK)) {
+    for (const chunk of chunks([...new Set(all.map((p) => p.request.stream))], IN_CHUNK)) {
       const rows = await trx.selectFrom('streams').select(['stream', 'version']).where('stream', 'in', chunk).execute();
       for (const r of rows) current.set(r.stream, Number(r.version));
     }
@@ -146,65 +189,88 @@ export class SqlEventLog implements EventLog {
     const time = head.last_time && head.last_time > now ? head.last_time : now;
     const rows: EventsTable[] = [];
     const outbox: { seq: number; subject: string }[] = [];
-    const streamUpdates: { stream: string; version: number }[] = [];
-    const results: AppendResult[] = [];
+    const streamVersions = new Map<string, number>();
+    const outcomes: Array<AppendResult[] | Error> = [];
 
-    for (const { request, events } of prepared) {
-      const version = current.get(request.stream) ?? 0;
-      const duplicate = this.checkIdempotent(request.stream, events, stored);
-      if (duplicate) {
-        const stored = await trx.selectFrom('events').selectAll().where('seq', '>=', duplicate.firstSeq).where('seq', '<=', duplicate.lastSeq).orderBy('seq').execute();
-        results.push({ ...duplicate, events: stored.filter((r) => r.stream === request.stream).map((r) => this.decode(r)) });
-        continue;
+    for (const group of groups) {
+      // A group is all-or-nothing: plan it against copies, keep the plan only if every request passes.
+      const plan = { seq, prevHash, rows: [] as EventsTable[], outbox: [] as typeof outbox, versions: new Map<string, number>() };
+      const results: AppendResult[] = [];
+      try {
+        for (const { request, events } of group) {
+          const version = plan.versions.get(request.stream) ?? current.get(request.stream) ?? 0;
+          const duplicate = this.checkIdempotent(request.stream, events, stored);
+          if (duplicate) {
+            results.push({ ...duplicate, events: await this.readSeqRange(trx, request.stream, duplicate.firstSeq, duplicate.lastSeq, rows) });
+            continue;
+          }
+          checkExpected(request.stream, request.expectedVersion, version);
+          if (events.length === 0) {
+            results.push({ stream: request.stream, version, firstSeq: plan.seq + 1, lastSeq: plan.seq, duplicate: false, events: [] });
+            continue;
+          }
+          const firstSeq = plan.seq + 1;
+          const envelopes: EventEnvelope[] = [];
+          let v = version;
+          for (const e of events) {
+            plan.seq += 1;
+            v += 1;
+            const row: EventsTable = {
+              seq: plan.seq,
+              id: e.id,
+              stream: request.stream,
+              version: v,
+              type: e.type,
+              schema_version: e.schemaVersion,
+              time,
+              cause: e.cause,
+              data: e.data,
+              hash: '',
+            };
+            row.hash = chainHash(plan.prevHash, { ...row, schemaVersion: row.schema_version });
+            plan.prevHash = row.hash;
+            plan.rows.push(row);
+            envelopes.push({
+              id: e.id,
+              service: this.service,
+              stream: request.stream,
+              version: v,
+              seq: plan.seq,
+              type: e.type,
+              schemaVersion: e.schemaVersion,
+              time,
+              cause: e.source.cause,
+              data: e.source.data,
+            });
+            plan.outbox.push({ seq: plan.seq, subject: eventSubject(this.service, e.type, request.stream) });
+          }
+          plan.versions.set(request.stream, v);
+          results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false, events: envelopes });
+        }
+      } catch (e) {
+        if (e instanceof ConcurrencyError || e instanceof IdempotencyError) {
+          outcomes.push(e);
+          continue;
+        }
+        throw e;
       }
-      checkExpected(request.stream, request.expectedVersion, version);
-      if (events.length === 0) {
-        results.push({ stream: request.stream, version, firstSeq: seq + 1, lastSeq: seq, duplicate: false, events: [] });
-        continue;
+      seq = plan.seq;
+      prevHash = plan.prevHash;
+      rows.push(...plan.rows);
+      outbox.push(...plan.outbox);
+      for (const [stream, v] of plan.versions) {
+        current.set(stream, v);
+        streamVersions.set(stream, v);
       }
-      const firstSeq = seq + 1;
-      const envelopes: EventEnvelope[] = [];
-      let v = version;
-      for (const e of events) {
-        seq += 1;
-        v += 1;
-        const row: EventsTable = {
-          seq,
-          id: e.id,
-          stream: request.stream,
-          version: v,
-          type: e.type,
-          schema_version: e.schemaVersion,
-          time,
-          cause: e.cause,
-          data: e.data,
-          hash: '',
-        };
-        row.hash = chainHash(prevHash, { ...row, schemaVersion: row.schema_version });
-        prevHash = row.hash;
-        rows.push(row);
-        envelopes.push({
-          id: e.id,
-          service: this.service,
-          stream: request.stream,
-          version: v,
-          seq,
-          type: e.type,
-          schemaVersion: e.schemaVersion,
-          time,
-          cause: e.source.cause,
-          data: e.source.data,
-        });
-        outbox.push({ seq, subject: eventSubject(this.service, e.type, request.stream) });
-      }
-      streamUpdates.push({ stream: request.stream, version: v });
-      results.push({ stream: request.stream, version: v, firstSeq, lastSeq: seq, duplicate: false, events: envelopes });
+      for (const r of plan.rows) stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
+      outcomes.push(results);
     }
 
-    if (rows.length === 0) return results;
+    if (rows.length === 0) return outcomes;
     for (const chunk of chunks(rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
     for (const chunk of chunks(outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
-    for (const chunk of chunks(streamUpdates, INSERT_CHUNK * 4)) {
+    const updates = [...streamVersions].map(([stream, version]) => ({ stream, version }));
+    for (const chunk of chunks(updates, INSERT_CHUNK * 4)) {
       await trx
         .insertInto('streams')
         .values(chunk)
@@ -212,7 +278,27 @@ export class SqlEventLog implements EventLog {
         .execute();
     }
     await trx.updateTable('log_head').set({ last_seq: seq, last_hash: prevHash, last_time: time }).where('id', '=', 1).execute();
-    return results;
+    return outcomes;
+  }
+
+  /** Stored events of a stream in a seq range: committed rows, or rows of an earlier group of this commit. */
+  private async readSeqRange(
+    trx: Transaction<EventLogDatabase>,
+    stream: string,
+    firstSeq: number,
+    lastSeq: number,
+    uncommitted: readonly EventsTable[],
+  ): Promise<EventEnvelope[]> {
+    const fromBatch = uncommitted.filter((r) => r.stream === stream && r.seq >= firstSeq && r.seq <= lastSeq);
+    const committed = await trx
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>=', firstSeq)
+      .where('seq', '<=', lastSeq)
+      .where('stream', '=', stream)
+      .orderBy('seq')
+      .execute();
+    return [...committed, ...fromBatch].sort((a, b) => a.seq - b.seq).map((r) => this.decode(r));
   }
 
   /** A retry of an append that already committed returns its original result; a partial overlap is an error. */

@@ -230,6 +230,28 @@ export function appendCases(ctx: SuiteContext): void {
       });
       await assertEmpty(log);
     });
+
+    it('commits concurrent appends together, each caller with its own outcome', async () => {
+      const log = await ctx.fresh();
+      await log.append('widget/taken', 'no-stream', [created('t')]);
+      // Fired without waiting, as a busy service would: they queue behind one another and
+      // are written in groups; the conflicting one fails alone.
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        i === 17 ? log.append('widget/taken', 'no-stream', [created('dup')]) : log.append(`widget/g${i}`, 'no-stream', [created(`g${i}`)]),
+      );
+      calls.push(log.append('widget/g0', 1, [renamed('g0b')]));
+      const outcomes = await Promise.allSettled(calls);
+      const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [{ i, e: o.reason as unknown }] : []));
+      assert.equal(failed.length, 1);
+      assert.equal(failed[0]!.i, 17);
+      assert.ok(failed[0]!.e instanceof ConcurrencyError);
+      const seqs = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.firstSeq] : [])).sort((a, b) => a - b);
+      assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i + 2));
+      assert.equal(await log.streamVersion('widget/g0'), 2);
+      const head = await log.head();
+      assert.equal(head.lastSeq, 41);
+      assert.equal((await log.readAll(1)).length, 41);
+    });
   });
 }
 
