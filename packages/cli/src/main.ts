@@ -120,7 +120,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof CliError || e instanceof ConfigError || e instanceof TypeError) {
+    // Our typed errors (they carry a string `code`) explain themselves: no stack trace.
+    const typed = e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+    if (e instanceof CliError || e instanceof ConfigError || e instanceof TypeError || typed) {
       process.stderr.write(`netledger: ${e.message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 2;
     } else {

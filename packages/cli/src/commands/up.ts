@@ -84,6 +84,7 @@ async function detach(options: UpOptions): Promise<number> {
 async function runForeground(options: UpOptions): Promise<number> {
   const { dataDir } = options;
   mkdirSync(dataDir.run, { recursive: true });
+  mkdirSync(dataDir.logs, { recursive: true });
   writeFileSync(dataDir.supervisorPidFile, String(process.pid));
   rmSync(`${dataDir.run}/ready`, { force: true });
   const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} up: ${m}\n`);
