@@ -1,20 +1,32 @@
 import { Type } from '@sinclair/typebox';
 import { defineEvent } from '../event-definition.js';
 
+// The LB family is shaped for the datapath's three maps:
+//   services  {vip, port, proto, slot} -> {backend id | count, rev-NAT id}  (frontends + backends by port name)
+//   backends  {backend id} -> {ip, port, proto, state}                     (BackendAdded)
+//   rev-NAT   {rev-NAT id} -> {vip, port}                                  (frontend id + ip + port)
+// A frontend's id is its rev-NAT index: replies must be rewritten to the address the client
+// used, and one service answers on several (ClusterIP, node ports, LB and external IPs).
+
 const Protocol = Type.Union([Type.Literal('TCP'), Type.Literal('UDP'), Type.Literal('SCTP')]);
 
 const Frontend = Type.Object(
   {
+    id: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description: 'Frontend id, used as the rev-NAT index; stable while the frontend (ip, port, protocol) exists',
+    }),
     type: Type.Union([
       Type.Literal('ClusterIP'),
       Type.Literal('NodePort'),
       Type.Literal('LoadBalancer'),
       Type.Literal('ExternalIP'),
     ]),
-    ip: Type.String({ description: 'VIP; 0.0.0.0 for a NodePort on every node address' }),
+    ip: Type.String({ description: 'VIP; 0.0.0.0 (or ::) for a NodePort on every node address' }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     protocol: Protocol,
-    portName: Type.String(),
+    portName: Type.String({ description: 'Service port name; backends with the same portName serve this frontend' }),
   },
   { additionalProperties: false },
 );
@@ -23,17 +35,17 @@ const Frontend = Type.Object(
 export const ServiceUpserted = defineEvent({
   service: 'lb',
   type: 'ServiceUpserted',
-  description: 'A load-balanced service and its frontends, with its stable numeric id.',
+  description: 'A load-balanced service and its frontends (new, or its spec or status changed), with its stable numeric id.',
   schema: Type.Object(
     {
       serviceId: Type.Integer({ minimum: 1, maximum: 65535 }),
       namespace: Type.String(),
       name: Type.String(),
-      frontends: Type.Array(Frontend),
+      frontends: Type.Array(Frontend, { description: 'Every frontend now in force; ones missing since the last event are gone' }),
       sessionAffinity: Type.Union([Type.Literal('None'), Type.Literal('ClientIP')]),
-      affinityTimeoutSeconds: Type.Integer({ minimum: 0 }),
-      externalTrafficLocal: Type.Boolean(),
-      internalTrafficLocal: Type.Boolean(),
+      affinityTimeoutSeconds: Type.Integer({ minimum: 0, description: '0 when sessionAffinity is None' }),
+      externalTrafficLocal: Type.Boolean({ description: 'NodePort, LoadBalancer and external IP frontends use node-local backends only' }),
+      internalTrafficLocal: Type.Boolean({ description: 'ClusterIP frontends use node-local backends only' }),
     },
     { additionalProperties: false },
   ),
@@ -43,9 +55,9 @@ export const ServiceUpserted = defineEvent({
 export const ServiceDeleted = defineEvent({
   service: 'lb',
   type: 'ServiceDeleted',
-  description: 'A service and all its frontends are gone.',
+  description: 'A service, all its frontends and its backend memberships are gone (no BackendRemoved is sent for them).',
   schema: Type.Object(
-    { serviceId: Type.Integer({ minimum: 1 }), namespace: Type.String(), name: Type.String() },
+    { serviceId: Type.Integer({ minimum: 1, maximum: 65535 }), namespace: Type.String(), name: Type.String() },
     { additionalProperties: false },
   ),
 });
@@ -54,17 +66,19 @@ export const ServiceDeleted = defineEvent({
 export const BackendAdded = defineEvent({
   service: 'lb',
   type: 'BackendAdded',
-  description: 'A backend serves a port of a service (or its state changed), with its stable numeric id.',
+  description: 'A backend serves a port of a service, or its state or node changed, with its stable numeric id.',
   schema: Type.Object(
     {
-      serviceId: Type.Integer({ minimum: 1 }),
-      backendId: Type.Integer({ minimum: 1 }),
+      serviceId: Type.Integer({ minimum: 1, maximum: 65535 }),
+      backendId: Type.Integer({ minimum: 1, maximum: 0xffffffff, description: 'One id per ip/port/protocol, shared by every service using it' }),
       portName: Type.String(),
       ip: Type.String(),
       port: Type.Integer({ minimum: 1, maximum: 65535 }),
       protocol: Protocol,
-      node: Type.String(),
-      state: Type.Union([Type.Literal('active'), Type.Literal('terminating'), Type.Literal('quarantined')]),
+      node: Type.String({ description: "Node of the endpoint ('' when unknown), for externalTrafficPolicy/internalTrafficPolicy Local" }),
+      state: Type.Union([Type.Literal('active'), Type.Literal('terminating'), Type.Literal('quarantined')], {
+        description: 'terminating backends are used by a frontend only while it has no active backend',
+      }),
     },
     { additionalProperties: false },
   ),
@@ -74,9 +88,13 @@ export const BackendAdded = defineEvent({
 export const BackendRemoved = defineEvent({
   service: 'lb',
   type: 'BackendRemoved',
-  description: 'A backend no longer serves the service.',
+  description: 'A backend no longer serves a port of the service.',
   schema: Type.Object(
-    { serviceId: Type.Integer({ minimum: 1 }), backendId: Type.Integer({ minimum: 1 }), portName: Type.String() },
+    {
+      serviceId: Type.Integer({ minimum: 1, maximum: 65535 }),
+      backendId: Type.Integer({ minimum: 1, maximum: 0xffffffff }),
+      portName: Type.String(),
+    },
     { additionalProperties: false },
   ),
 });
