@@ -1,9 +1,8 @@
 import type { PolicyError } from '@netledger/policy-engine';
-import type { InForcePolicyView, RejectedPolicyView } from '@netledger/policy-service';
+import type { InForcePolicyView, PoliciesQueryResult, RejectedPolicyView, RejectedQueryResult } from '@netledger/policy-service';
 import type { DataDir } from '@netledger/runtime';
 import { printJson, table, type OutputFormat } from '../output.js';
-import { fetchRejected, queryPolicyService } from './policy-service-client.js';
-import type { PoliciesQueryResult } from '@netledger/policy-service';
+import { queryPolicyService } from './policy-service-client.js';
 
 export const POLICY_LIST_HELP = `Usage: netledger policy list [--data-dir DIR] [-o json]
 
@@ -35,7 +34,7 @@ export interface PolicyListOptions {
 export async function policyList(options: PolicyListOptions): Promise<number> {
   const [inForce, rejected] = await Promise.all([
     queryPolicyService<PoliciesQueryResult>(options.dataDir, 'policies'),
-    fetchRejected(options.dataDir),
+    queryPolicyService<RejectedQueryResult>(options.dataDir, 'rejected'),
   ]);
   const rows = policyListRows(inForce.policies, rejected.rejected);
   const revision = Math.max(inForce.revision, rejected.revision);

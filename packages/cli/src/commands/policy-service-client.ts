@@ -1,5 +1,5 @@
 import type { NormalizedPolicy } from '@netledger/policy-engine';
-import type { PoliciesQueryResult, RejectedQueryResult } from '@netledger/policy-service';
+import type { PoliciesQueryResult } from '@netledger/policy-service';
 import { fetchQuery, isAlive, readRunFiles, type DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 
@@ -32,8 +32,4 @@ export async function fetchPoliciesInForce(dataDir: DataDir): Promise<PoliciesIn
     revision: result.revision,
     policies: result.policies.map((p) => ({ kind: p.kind, namespace: p.namespace, name: p.name, ref: p.ref, subjects: p.rules })),
   };
-}
-
-export async function fetchRejected(dataDir: DataDir): Promise<RejectedQueryResult> {
-  return queryPolicyService<RejectedQueryResult>(dataDir, 'rejected');
 }
