@@ -92,7 +92,7 @@ export class LbDomain implements ServiceDomain {
     this.schedule();
     await this.settled();
     context.logger.info(
-      `lb: synced ${this.inputs.serviceCount} services and ${this.inputs.sliceCount} endpoint slices; ` +
+      `synced ${this.inputs.serviceCount} services and ${this.inputs.sliceCount} endpoint slices; ` +
         `${this.state.services.size} load-balanced services, ${this.state.backends.size} backends; ` +
         `${this.counters.eventsAppended - before} events appended at start`,
     );
@@ -170,7 +170,7 @@ export class LbDomain implements ServiceDomain {
     // setImmediate: let every change already queued (a list, a burst of watch events) join the batch.
     this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.drain())
-      .catch((e: unknown) => this.context?.logger.error(`lb: writer failed: ${(e as Error).stack ?? String(e)}`))
+      .catch((e: unknown) => this.context?.logger.error(`writer failed: ${(e as Error).stack ?? String(e)}`))
       .finally(() => {
         this.flushing = undefined;
         this.schedule();
@@ -254,13 +254,13 @@ export class LbDomain implements ServiceDomain {
     this.counters.appendFailures++;
     const streams = batch.requests.map((r) => r.stream);
     logger.error(
-      `lb: appending ${batch.events} events to ${streams.length} streams (${streams.slice(0, 3).join(', ')}${streams.length > 3 ? ', ...' : ''}) failed: ` +
+      `appending ${batch.events} events to ${streams.length} streams (${streams.slice(0, 3).join(', ')}${streams.length > 3 ? ', ...' : ''}) failed: ` +
         `${(error as Error).message}; rebuilding the state from the log`,
     );
     await this.rebuild();
     if (isConcurrencyError(error)) {
       // One writer per log: a stream that moved under us means a second writer or a bug, so trust nothing and resync.
-      logger.error(`lb: CONCURRENCY: stream ${error.stream} is at version ${error.actual}, expected ${String(error.expected)}; is a second lb service writing to this log? Deciding every service again`);
+      logger.error(`CONCURRENCY: stream ${error.stream} is at version ${error.actual}, expected ${String(error.expected)}; is a second lb service writing to this log? Deciding every service again`);
       for (const key of [...this.inputs.serviceKeys(), ...this.state.services.keys()]) this.markDue(key, {});
       return;
     }
@@ -274,7 +274,7 @@ export class LbDomain implements ServiceDomain {
       const key = serviceKeyOfStream(streams[0] ?? '');
       if (key !== undefined) this.dirty.delete(key);
       this.counters.droppedDecisions++;
-      logger.error(`lb: dropped the decision for ${streams.join(', ')}: ${(error as Error).message}`);
+      logger.error(`dropped the decision for ${streams.join(', ')}: ${(error as Error).message}`);
       return;
     }
     this.storageFailing = true;
@@ -302,7 +302,7 @@ export class LbDomain implements ServiceDomain {
       await saveSnapshot(log, lbProjection, this.state, this.lastSeq);
       this.eventsSinceSnapshot = 0;
     } catch (e) {
-      logger.error(`lb: saving a snapshot at seq ${this.lastSeq} failed (the next start replays more): ${(e as Error).message}`);
+      logger.error(`saving a snapshot at seq ${this.lastSeq} failed (the next start replays more): ${(e as Error).message}`);
     }
   }
 
@@ -315,7 +315,7 @@ export class LbDomain implements ServiceDomain {
     const before = this.problems.get(key);
     this.problems.set(key, lines);
     if (before && before.length === lines.length && before.every((l, i) => l === lines[i])) return;
-    for (const line of lines) this.context?.logger.error(`lb: ${line} (skipped; the rest of the service is in force)`);
+    for (const line of lines) this.context?.logger.error(`${line} (skipped; the rest of the service is in force)`);
   }
 
   private requireContext(): ServiceContext {
