@@ -3,116 +3,77 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, DataDir, DEFAULT_DATA_DIR } from '@netledger/runtime';
 import { CliError, UsageError } from './cli-error.js';
-import { down, DOWN_HELP } from './commands/down.js';
-import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
-import { history, HISTORY_HELP } from './commands/history.js';
-import { status, STATUS_HELP } from './commands/status.js';
-import { defaultNodeName, up, UP_HELP } from './commands/up.js';
-import { parseOutput } from './output.js';
+import { COMMANDS } from './commands.js';
+import { GLOBAL_OPTIONS, str, type CommandSpec } from './command-table.js';
 
-const HELP = `netledger: an event-sourced, eBPF-based networking control plane for Kubernetes
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.words.join(' ').length)) + 2;
+  const lines = COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`);
+  return `netledger: an event-sourced, eBPF-based networking control plane for Kubernetes
 
 Usage: netledger [--data-dir DIR] COMMAND [flags]
 
-Local stack:
-  up                 run the local stack (nats-server, Kubernetes API, identity/policy/lb services, node agent)
-  down               stop a stack started with up --detach
-  status             health of every component, log sequences, consumer lag
-
-Event log:
-  events tail        print (and follow) events from the services' logs
-  history STREAM     every event of one stream, e.g. history identity/2
+Commands:
+${lines.join('\n')}
 
 Global flags:
-  --data-dir DIR     where the stack keeps its state (default ${DEFAULT_DATA_DIR})
+  --data-dir DIR     where the local stack keeps its state (default ${DEFAULT_DATA_DIR})
+  -o, --output FMT   output format where a command has several (text, json, ...)
   -h, --help         help for netledger or a command
   --version          print the version
 
-Run netledger COMMAND --help for a command's flags. Docs: docs/ in the repository.`;
+Run netledger COMMAND --help for a command's flags. Docs: docs/cli.md in the repository.`;
+}
 
-const COMMAND_HELP: Record<string, string> = {
-  up: UP_HELP,
-  down: DOWN_HELP,
-  status: STATUS_HELP,
-  events: EVENTS_TAIL_HELP,
-  history: HISTORY_HELP,
-};
+/** The command named by the first positional words, and the arguments after them. */
+function findCommand(positionals: readonly string[]): { spec: CommandSpec; consumed: number } | undefined {
+  let best: { spec: CommandSpec; consumed: number } | undefined;
+  for (const spec of COMMANDS) {
+    const n = spec.words.length;
+    if (positionals.length >= n && spec.words.every((w, i) => positionals[i] === w) && (!best || n > best.consumed)) {
+      best = { spec, consumed: n };
+    }
+  }
+  return best;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
-      output: { type: 'string', short: 'o' },
-      detach: { type: 'boolean', short: 'd' },
-      'no-demo': { type: 'boolean' },
-      'nats-port': { type: 'string' },
-      'apiserver-port': { type: 'string' },
-      db: { type: 'string' },
-      node: { type: 'string' },
-      service: { type: 'string' },
-      since: { type: 'string' },
-      follow: { type: 'boolean', short: 'f' },
-      n: { type: 'string', short: 'n' },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (values.version) {
+  if (argv.includes('--version')) {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     console.log(`netledger ${pkg.version}`);
     return 0;
   }
-  if (!command || (values.help && !COMMAND_HELP[command])) {
-    console.log(HELP);
-    return command || values.help ? 0 : 2;
+  // A first, lenient pass finds the command words; the command's own flags are parsed after.
+  const { positionals: loose } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true });
+  const found = findCommand(loose.filter((p) => !p.startsWith('-')));
+  if (!found) {
+    const first = loose.find((p) => !p.startsWith('-'));
+    const family = COMMANDS.filter((c) => c.words[0] === first);
+    const wantsHelp = argv.includes('-h') || argv.includes('--help');
+    if (wantsHelp && family.length) {
+      console.log(family.map((c) => c.help).join('\n\n'));
+      return 0;
+    }
+    if (!first || wantsHelp) {
+      console.log(usage());
+      return first || argv.length ? 0 : 2;
+    }
+    if (family.length) throw new UsageError(`${first}: expected one of ${family.map((c) => c.words.join(' ')).join(', ')}`);
+    throw new UsageError(`unknown command ${first}`);
   }
+  const { spec, consumed } = found;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...GLOBAL_OPTIONS, ...spec.options },
+    strict: true,
+    allowPositionals: true,
+  });
   if (values.help) {
-    console.log(COMMAND_HELP[command]);
+    console.log(spec.help);
     return 0;
   }
-  const dataDir = new DataDir(values['data-dir'] ?? DEFAULT_DATA_DIR);
-  const output = parseOutput(values.output);
-  switch (command) {
-    case 'up':
-      return up({
-        dataDir,
-        detach: values.detach ?? false,
-        demo: !values['no-demo'],
-        natsPort: integer('nats-port', values['nats-port'] ?? '4222', 1, 65535),
-        apiServerPort: integer('apiserver-port', values['apiserver-port'] ?? '6443', 1, 65535),
-        db: values.db,
-        node: values.node ?? defaultNodeName(),
-        argv,
-      });
-    case 'down':
-      return down(dataDir);
-    case 'status':
-      return status(dataDir, output);
-    case 'events':
-      if (rest[0] !== 'tail') throw new UsageError(`events ${rest[0] ?? ''}: the only subcommand is events tail`);
-      return eventsTail({
-        dataDir,
-        service: values.service,
-        since: values.since,
-        count: integer('n', values.n ?? '20', 1, 1_000_000),
-        follow: values.follow ?? false,
-        output,
-      });
-    case 'history':
-      return history(dataDir, rest[0], values.service, output);
-    default:
-      throw new UsageError(`unknown command ${command}`);
-  }
-}
-
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} ${raw}: expected an integer from ${min} to ${max}`);
-  return n;
+  const dataDir = new DataDir(str(values, 'data-dir') ?? DEFAULT_DATA_DIR);
+  return spec.run({ values, args: positionals.slice(consumed), dataDir, argv });
 }
 
 main(process.argv.slice(2)).then(
@@ -123,7 +84,7 @@ main(process.argv.slice(2)).then(
     // Our typed errors (they carry a string `code`) explain themselves: no stack trace.
     const typed = e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
     if (e instanceof CliError || e instanceof ConfigError || e instanceof TypeError || typed) {
-      process.stderr.write(`netledger: ${e.message}\n`);
+      process.stderr.write(`netledger: ${(e as Error).message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 2;
     } else {
       process.stderr.write(`netledger: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,0 +1,109 @@
+import { UsageError } from './cli-error.js';
+import { bool, list, str, type CommandSpec, type OptionValues } from './command-table.js';
+import { apply, APPLY_HELP } from './commands/apply.js';
+import { deleteObjects, DELETE_HELP } from './commands/delete.js';
+import { down, DOWN_HELP } from './commands/down.js';
+import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
+import { get, GET_HELP } from './commands/get.js';
+import { history, HISTORY_HELP } from './commands/history.js';
+import { status, STATUS_HELP } from './commands/status.js';
+import { defaultNodeName, up, UP_HELP } from './commands/up.js';
+import { parseOutput } from './output.js';
+
+const kubeconfig = { kubeconfig: { type: 'string' } } as const;
+
+function integer(values: OptionValues, flag: string, fallback: string, min: number, max: number): number {
+  const raw = str(values, flag) ?? fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} ${raw}: expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Every command of the netledger binary, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    words: ['up'],
+    summary: 'run the local stack (nats-server, Kubernetes API, services, node agent)',
+    help: UP_HELP,
+    options: {
+      detach: { type: 'boolean', short: 'd' },
+      'no-demo': { type: 'boolean' },
+      'nats-port': { type: 'string' },
+      'apiserver-port': { type: 'string' },
+      db: { type: 'string' },
+      node: { type: 'string' },
+    },
+    run: ({ values, dataDir, argv }) =>
+      up({
+        dataDir,
+        detach: bool(values, 'detach'),
+        demo: !bool(values, 'no-demo'),
+        natsPort: integer(values, 'nats-port', '4222', 1, 65535),
+        apiServerPort: integer(values, 'apiserver-port', '6443', 1, 65535),
+        db: str(values, 'db'),
+        node: str(values, 'node') ?? defaultNodeName(),
+        argv,
+      }),
+  },
+  { words: ['down'], summary: 'stop a stack started with up --detach', help: DOWN_HELP, options: {}, run: ({ dataDir }) => down(dataDir) },
+  {
+    words: ['status'],
+    summary: 'health of every component, log sequences, consumer lag',
+    help: STATUS_HELP,
+    options: {},
+    run: ({ values, dataDir }) => status(dataDir, parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['events', 'tail'],
+    summary: 'print (and follow) events from the services\' logs',
+    help: EVENTS_TAIL_HELP,
+    options: { service: { type: 'string' }, since: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, n: { type: 'string', short: 'n' } },
+    run: ({ values, dataDir }) =>
+      eventsTail({
+        dataDir,
+        service: str(values, 'service'),
+        since: str(values, 'since'),
+        count: integer(values, 'n', '20', 1, 1_000_000),
+        follow: bool(values, 'follow'),
+        output: parseOutput(str(values, 'output')),
+      }),
+  },
+  {
+    words: ['history'],
+    summary: 'every event of one stream, e.g. history identity/2',
+    help: HISTORY_HELP,
+    options: { service: { type: 'string' } },
+    run: ({ values, args, dataDir }) => history(dataDir, args[0], str(values, 'service'), parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['apply'],
+    summary: 'create or update Kubernetes objects from YAML/JSON files',
+    help: APPLY_HELP,
+    options: { filename: { type: 'string', short: 'f', multiple: true }, ...kubeconfig },
+    run: ({ values, dataDir }) => apply({ dataDir, kubeconfig: str(values, 'kubeconfig'), files: list(values, 'filename') }),
+  },
+  {
+    words: ['delete'],
+    summary: 'delete the Kubernetes objects described in files',
+    help: DELETE_HELP,
+    options: { filename: { type: 'string', short: 'f', multiple: true }, 'ignore-not-found': { type: 'boolean' }, ...kubeconfig },
+    run: ({ values, dataDir }) =>
+      deleteObjects({ dataDir, kubeconfig: str(values, 'kubeconfig'), files: list(values, 'filename'), ignoreNotFound: bool(values, 'ignore-not-found') }),
+  },
+  {
+    words: ['get'],
+    summary: 'show Kubernetes objects (pods, svc, ns, netpol, cnp, ...)',
+    help: GET_HELP,
+    options: { namespace: { type: 'string', short: 'n' }, 'all-namespaces': { type: 'boolean', short: 'A' }, ...kubeconfig },
+    run: ({ values, args, dataDir }) =>
+      get({
+        dataDir,
+        kubeconfig: str(values, 'kubeconfig'),
+        kind: args[0],
+        name: args[1],
+        namespace: str(values, 'namespace'),
+        allNamespaces: bool(values, 'all-namespaces'),
+        output: str(values, 'output'),
+      }),
+  },
+];
