@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
+import { lbBench } from './suites/lb-bench.js';
 
 const SUITES: Record<string, { readonly help: string; readonly run: (report: ReturnType<typeof reporter>, values: Record<string, string | boolean | undefined>) => Promise<void> }> = {
   eventlog: {
@@ -16,6 +17,10 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
         },
         report,
       ),
+  },
+  lb: {
+    help: 'LB service: ingest of 10,000 services x 10 endpoints, one endpoint change with 10,000 services present',
+    run: (report) => lbBench(report),
   },
 };
 

@@ -8,6 +8,7 @@ import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
+import { serviceList, SERVICE_LIST_HELP } from './commands/service-list.js';
 import { parseOutput } from './output.js';
 
 const kubeconfig = { kubeconfig: { type: 'string' } } as const;
@@ -105,5 +106,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         allNamespaces: bool(values, 'all-namespaces'),
         output: str(values, 'output'),
       }),
+  },
+  {
+    words: ['service', 'list'],
+    summary: 'load-balanced services: frontends and numbered backends (as cilium service list)',
+    help: SERVICE_LIST_HELP,
+    options: {},
+    run: ({ values, dataDir }) => serviceList(dataDir, parseOutput(str(values, 'output'))),
   },
 ];
