@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Cause, NewEvent } from '@netledger/contracts';
 import type { AppendRequest } from '@netledger/eventlog';
 import type { PolicyObject } from '@netledger/k8s';
-import { parsePolicy, type PolicyError, type PolicyKind } from '@netledger/policy-engine';
+import { parsePolicy, type PolicyError, type PolicyKind, type PolicySubject } from '@netledger/policy-engine';
 import type { PolicyRecord, PolicyState } from './policy-state.js';
 import { policyStream } from './policy-stream.js';
 
@@ -92,7 +92,7 @@ function decideUpsert(record: PolicyRecord | undefined, change: PolicyChange, ne
   if (parsed.ok) {
     const rules = parsed.policy.subjects;
     const inForce = record?.inForce;
-    if (inForce && !record.rejected && inForce.uid === meta.uid && isDeepStrictEqual(inForce.rules, rules)) return undefined;
+    if (inForce && !record.rejected && inForce.uid === meta.uid && sameRules(inForce.rules, rules)) return undefined;
     return {
       type: 'PolicyAccepted',
       data: { ...refData(kind, object), resourceVersion: meta.resourceVersion, revision: nextRevision(), rules },
@@ -120,6 +120,24 @@ function decideDelete(record: PolicyRecord | undefined, change: PolicyChange, ne
     data: { ...refData(kind, object), uid, revision: nextRevision() },
     cause: causeOf(kind, { ...object, metadata: { ...object.metadata, uid } }),
   };
+}
+
+// The rules in force are compared with every new version of their object, so their JSON text is
+// kept (weakly: it goes with the rules). Equal text means equal rules; different text is checked
+// structurally, so a difference in key order alone never counts as a change.
+const rulesText = new WeakMap<object, string>();
+
+function textOf(rules: readonly PolicySubject[]): string {
+  let text = rulesText.get(rules);
+  if (text === undefined) {
+    text = JSON.stringify(rules);
+    rulesText.set(rules, text);
+  }
+  return text;
+}
+
+function sameRules(inForce: readonly PolicySubject[], candidate: readonly PolicySubject[]): boolean {
+  return textOf(inForce) === JSON.stringify(candidate) || isDeepStrictEqual(inForce, candidate);
 }
 
 function refData(kind: PolicyKind, object: PolicyObject): { kind: PolicyKind; namespace?: string; name: string; uid: string } {

@@ -53,6 +53,8 @@ export class PolicyDomain implements ServiceDomain {
   #changesSeen = 0;
   #eventsAppended = 0;
   #sinceSnapshot = 0;
+  /** Policies in the state at the last snapshot (counted then, not per append). */
+  #snapshotSize = 0;
   #badInput = 0;
   #appendFailures = 0;
   #lastError: string | undefined;
@@ -71,6 +73,7 @@ export class PolicyDomain implements ServiceDomain {
     this.#context = context;
     const rebuilt = await rebuildProjection(context.log, policyProjection, { snapshotEvery: context.config.snapshotEvery });
     this.#state = rebuilt.state;
+    this.#snapshotSize = Object.keys(this.#state.policies).length;
     context.logger.info(
       `policy state rebuilt: revision ${this.#state.revision}, ${Object.keys(this.#state.policies).length} policies, ` +
         `${rebuilt.replayed} events replayed${rebuilt.fromSnapshot ? ' after a snapshot' : ''}`,
@@ -168,10 +171,14 @@ export class PolicyDomain implements ServiceDomain {
       this.#sinceSnapshot += r.events.length;
       lastSeq = Math.max(lastSeq, r.lastSeq);
     }
-    // Snapshots during normal running too, so a restart replays at most snapshotEvery events.
+    // Snapshots while running too, so a restart replays a bounded number of events. A snapshot
+    // costs as much as the state is large, so it waits for at least as many events as there are
+    // policies: its cost per event stays constant, and replaying that many events costs about
+    // as much as loading the snapshot would.
     const every = context.config.snapshotEvery;
-    if (every > 0 && this.#sinceSnapshot >= every) {
+    if (every > 0 && this.#sinceSnapshot >= every && this.#sinceSnapshot >= this.#snapshotSize) {
       this.#sinceSnapshot = 0;
+      this.#snapshotSize = Object.keys(this.#state.policies).length;
       await saveSnapshot(context.log, policyProjection, this.#state, lastSeq).catch((e: unknown) => {
         context.logger.error(`policy state snapshot at seq ${lastSeq} failed (the next start replays more): ${(e as Error).message}`);
       });

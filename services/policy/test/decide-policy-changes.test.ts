@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { EventEnvelope, NewEvent } from '@netledger/contracts';
 import type { AppendRequest } from '@netledger/eventlog';
 import type { PolicyObject } from '@netledger/k8s';
+import type { PolicySubject } from '@netledger/policy-engine';
 import { decidePolicyChanges, deletionsOfUnlisted, policyProjection, type PolicyChange, type PolicyState } from '@netledger/policy-service';
 
 function np(name: string, rv: string, spec: unknown, uid = `uid-${name}`, extra: Partial<PolicyObject['metadata']> = {}): PolicyObject {
@@ -72,6 +73,17 @@ describe('decidePolicyChanges', () => {
   it('emits nothing when only labels or the resourceVersion changed', () => {
     const state = commit(policyProjection.initial(), decidePolicyChanges(policyProjection.initial(), [upsert(np('a', '1', DENY_ALL))]));
     assert.deepEqual(decidePolicyChanges(state, [upsert(np('a', '7', DENY_ALL, 'uid-a', { labels: { team: 'x' } }))]), []);
+  });
+
+  it('compares rules as data: the same rules with keys in another order are no change', () => {
+    const state = commit(policyProjection.initial(), decidePolicyChanges(policyProjection.initial(), [upsert(np('a', '1', ALLOW_Y))]));
+    const record = state.policies['policy/x/a']!;
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+    const shuffled = { ...state, policies: { 'policy/x/a': { ...record, inForce: { ...record.inForce!, rules: reversed(record.inForce!.rules) as PolicySubject[] } } } };
+    assert.notEqual(JSON.stringify(shuffled.policies['policy/x/a'].inForce.rules), JSON.stringify(record.inForce!.rules));
+    assert.deepEqual(decidePolicyChanges(shuffled, [upsert(np('a', '2', ALLOW_Y))]), []);
+    assert.equal(decidePolicyChanges(shuffled, [upsert(np('a', '3', DENY_ALL))]).length, 1);
   });
 
   it('accepts again when the same rules come from a new object (recreated under the same name)', () => {
