@@ -100,10 +100,11 @@ export function decideEndpoints(state: IdentityState, changes: readonly PodChang
       pod: metadata.name,
       uid: metadata.uid ?? '',
       node: result.endpoint.node,
-      ips: [...result.endpoint.ips],
+      // Shared, not copied: pods from the sources and everything derived from them are never mutated.
+      ips: result.endpoint.ips,
       identity,
-      labels: { ...result.endpoint.labels },
-      namedPorts: result.endpoint.namedPorts.map((p) => ({ ...p })),
+      labels: result.endpoint.labels,
+      namedPorts: result.endpoint.namedPorts,
     };
     if (current && sameEndpoint(current, data)) continue;
     endpoints.push({

@@ -291,23 +291,34 @@ export class IdentityDomain implements ServiceDomain {
   }
 
   /**
-   * The state from the log. Snapshots are written here and after appends once the events since
-   * the last one outnumber the objects in the state (and `--snapshot-every`), so writing them
-   * costs O(1) per event however large the cluster, and a restart replays at most that many.
+   * The state from the log: the last snapshot and the events after it. A replay of at least
+   * `--snapshot-every` events ends with a new snapshot, so the next start does not pay it again.
+   * (rebuildProjection's own snapshot every N events would serialize the whole state N events
+   * apart: quadratic in a large cluster.)
    */
   private async rebuild(): Promise<void> {
     const rebuilt = await rebuildProjection(this.context!.log, identityProjection, { snapshotEvery: 0 });
     this.state = rebuilt.state;
     this.appliedSeq = rebuilt.seq;
     this.snapshotSeq = rebuilt.seq - rebuilt.replayed;
-    await this.maybeSnapshot();
+    const every = this.context!.config.snapshotEvery;
+    if (every > 0 && rebuilt.replayed >= every) await this.snapshot();
   }
 
+  /**
+   * While running, a snapshot follows once the events since the last one reach both
+   * `--snapshot-every` and the number of objects in the state: writing one costs O(state), so
+   * this keeps its cost O(1) per event however large the cluster.
+   */
   private async maybeSnapshot(): Promise<void> {
     const every = this.context!.config.snapshotEvery;
     if (every <= 0) return;
     const size = this.state.identities.size + this.state.endpointVersions.size;
     if (this.appliedSeq - this.snapshotSeq < Math.max(every, size)) return;
+    await this.snapshot();
+  }
+
+  private async snapshot(): Promise<void> {
     await saveSnapshot(this.context!.log, identityProjection, this.state, this.appliedSeq);
     this.snapshotSeq = this.appliedSeq;
   }

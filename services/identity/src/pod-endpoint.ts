@@ -7,12 +7,12 @@ export interface NamedPort {
   readonly protocol: string;
 }
 
-/** What a pod contributes to its endpoint, apart from the identity. */
+/** What a pod contributes to its endpoint, apart from the identity. Arrays are fresh per call. */
 export interface PodEndpoint {
   readonly node: string;
-  readonly ips: readonly string[];
+  readonly ips: string[];
   readonly labels: Readonly<Record<string, string>>;
-  readonly namedPorts: readonly NamedPort[];
+  readonly namedPorts: NamedPort[];
 }
 
 /**

@@ -32,7 +32,7 @@ export const IdentityReleased = defineEvent({
 export const EndpointUpserted = defineEvent({
   service: 'identity',
   type: 'EndpointUpserted',
-  description: 'A pod has IPs and an identity on a node (new, or its IPs, labels or identity changed).',
+  description: 'A pod has IPs and an identity on a node (new, or its uid, node, IPs, labels, named ports or identity changed).',
   schema: Type.Object(
     {
       namespace: Type.String(),
@@ -57,7 +57,7 @@ export const EndpointUpserted = defineEvent({
 export const EndpointRemoved = defineEvent({
   service: 'identity',
   type: 'EndpointRemoved',
-  description: 'A pod is gone (deleted, or lost its IPs); its IPs no longer map to its identity.',
+  description: 'A pod is gone (deleted, lost its IPs, finished, or moved to the host network); its IPs no longer map to its identity.',
   schema: Type.Object(
     { namespace: Type.String(), pod: Type.String(), uid: Type.String(), node: Type.String(), ips: Type.Array(Type.String()) },
     { additionalProperties: false },
