@@ -58,6 +58,8 @@ export class PolicyDomain implements ServiceDomain {
   #badInput = 0;
   #appendFailures = 0;
   #lastError: string | undefined;
+  /** The last append failed for a reason other than the decision itself (storage): unhealthy until one succeeds. */
+  #appendFailing = false;
   /** Streams whose last batch failed to append; retried from the sources' current objects. */
   readonly #failed = new Set<string>();
   #retryDelayMs: number;
@@ -106,7 +108,7 @@ export class PolicyDomain implements ServiceDomain {
   status(): Record<string, unknown> & { healthy?: boolean } {
     const records = Object.values(this.#state.policies);
     return {
-      healthy: this.#failed.size === 0,
+      healthy: !this.#appendFailing,
       watching: this.#watched.map((w) => w.kind),
       synced: this.#synced,
       revision: this.#state.revision,
@@ -151,19 +153,49 @@ export class PolicyDomain implements ServiceDomain {
     if (deletions.length > 0) this.#context?.logger.info(`${deletions.length} policies were deleted while the service was down`);
   }
 
+  // The queue's flush: never throws, whatever fails is logged, counted and retried or dropped.
   async #commit(batch: PolicyChange[]): Promise<void> {
-    const requests = decidePolicyChanges(this.#state, batch);
+    const requests = this.#decide(batch);
     if (requests.length === 0) return;
     try {
       await this.#append(requests);
     } catch (e) {
-      await this.#recover(requests, e);
+      try {
+        await this.#recover(requests, e);
+      } catch (again) {
+        this.#appendFailing = true;
+        this.#lastError = (again as Error).message ?? String(again);
+        this.#context!.logger.error(`recovering from a failed append failed too, retrying later: ${this.#lastError}`);
+        this.#retryLater(requests.map((r) => r.stream));
+      }
+    }
+  }
+
+  // Deciding is pure and should not throw; if the engine does on some object, that object alone
+  // is dropped (counted as bad input) and the rest of the batch is decided together, so that
+  // revisions stay consecutive.
+  #decide(batch: readonly PolicyChange[]): AppendRequest[] {
+    try {
+      return decidePolicyChanges(this.#state, batch);
+    } catch {
+      const decidable = batch.filter((change) => {
+        try {
+          decidePolicyChanges(this.#state, [change]);
+          return true;
+        } catch (e) {
+          this.#badInput++;
+          this.#context!.logger.error(`${change.kind} ${streamOfChange(change)}: cannot be decided, ignored: ${(e as Error).message}`);
+          return false;
+        }
+      });
+      return decidePolicyChanges(this.#state, decidable);
     }
   }
 
   async #append(requests: readonly AppendRequest[]): Promise<void> {
     const context = this.#context!;
     const results = await context.log.appendMany(requests);
+    this.#appendFailing = false;
     let lastSeq = 0;
     for (const r of results) {
       for (const event of r.events) this.#state = policyProjection.apply(this.#state, event);
@@ -214,6 +246,7 @@ export class PolicyDomain implements ServiceDomain {
       return;
     }
     // Storage trouble: keep what is in force, retry from the sources' current objects later.
+    this.#appendFailing = true;
     logger.error(`appending ${requests.length} policy decisions failed, retrying in ${this.#retryDelayMs} ms: ${this.#lastError}`);
     this.#retryLater(requests.map((r) => r.stream));
   }

@@ -96,6 +96,25 @@ describe('PolicyDomain', () => {
     }
   });
 
+  it('drops an object that cannot be decided at all and decides the rest of its batch', async () => {
+    const h = PolicyHarness.create();
+    try {
+      await h.start();
+      const source = h.source('NetworkPolicy');
+      const unreadable = { metadata: { name: 'unreadable', namespace: 'x', uid: 'u0', resourceVersion: '1' } };
+      Object.defineProperty(unreadable, 'spec', { enumerable: true, get: () => { throw new Error('cannot read spec'); } });
+      await source.upsert({ ...netpol('x', 'a'), metadata: { name: 'a', namespace: 'x', uid: 'ua', resourceVersion: '2' } } as never);
+      await source.upsert(unreadable as never);
+      await source.upsert({ ...netpol('x', 'b'), metadata: { name: 'b', namespace: 'x', uid: 'ub', resourceVersion: '3' } } as never);
+      await h.domain!.idle();
+      assert.deepEqual((await h.events()).map((e) => [e.stream, (e.data as { revision: number }).revision]), [['policy/x/a', 1], ['policy/x/b', 2]]);
+      assert.equal(h.domain!.status()['badInput'], 1);
+      assert.ok(h.errors.some((m) => /policy\/x\/unreadable: cannot be decided, ignored: cannot read spec/.test(m)), h.errors.join('\n'));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('retries from the current objects when the log fails, and is unhealthy meanwhile', async () => {
     let failures = 3;
     const h = PolicyHarness.create({
