@@ -62,7 +62,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
 
   it('comes up with every component healthy and the agent in sync', async () => {
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /nats-server/);
     assert.match(upRes.stdout, /agent-node-a/);
@@ -118,7 +118,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     assert.match(again.stderr, /already runs/);
   });
 
-  it('stops every process on down, and a restart appends nothing twice', async () => {
+  it('stops every process on down; a restart appends nothing twice and applies the demo cluster', async () => {
     const d = await netledger(dataDir, 'down');
     assert.equal(d.code, 0, d.stderr);
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
@@ -126,10 +126,22 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     const port = await freePort();
     const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
     assert.equal(upRes.code, 0, upRes.stderr);
+    assert.match(upRes.stdout, /Demo cluster/);
+    assert.match(upRes.stdout, /pod\/backend-1 created/);
     const s = JSON.parse((await netledger(dataDir, 'status', '-o', 'json')).stdout) as StatusJson;
     pids = s.components.map((c) => c.pid);
-    const identity = s.components.find((c) => c.component === 'identity')!;
-    assert.equal((identity.detail['log'] as { lastSeq: number }).lastSeq, 7);
+    const reserved = JSON.parse((await netledger(dataDir, 'history', 'identity/1', '-o', 'json')).stdout) as unknown[];
+    assert.equal(reserved.length, 1, 'the reserved identity was not appended again');
+    // The demo's services reach the LB service through the API server and its informers.
+    type Row = { service: { namespace: string; name: string }; backends: unknown[] };
+    let rows: Row[] = [];
+    const backend = (): Row | undefined => rows.find((r) => r.service.namespace === 'shop' && r.service.name === 'backend');
+    for (let i = 0; i < 100 && backend()?.backends.length !== 2; i++) {
+      const res = await netledger(dataDir, 'service', 'list', '-o', 'json');
+      if (res.code === 0) rows = JSON.parse(res.stdout) as Row[];
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(backend()?.backends.length, 2, JSON.stringify(rows));
     assert.equal((await netledger(dataDir, 'down')).code, 0);
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
   });

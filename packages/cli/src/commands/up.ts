@@ -8,6 +8,7 @@ import { NatsServerProcess } from '@netledger/bus';
 import { isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
+import { applyDemoCluster } from '../demo-cluster.js';
 import { readStackFile, writeStackFile } from '../stack-file.js';
 import { Supervisor } from '../supervisor.js';
 import { waitHealthy } from '../wait-healthy.js';
@@ -146,10 +147,13 @@ async function runForeground(options: UpOptions): Promise<number> {
       const info = await waitHealthy(dataDir, spec.name, child.pid, START_TIMEOUT_MS);
       if (!info) throw new CliError(`${spec.name} did not become healthy within ${START_TIMEOUT_MS / 1000} s; see ${dataDir.logFile(spec.name)}`);
     }
-    const summary = describeStack(dataDir, nats, options);
+    let summary = describeStack(dataDir, nats, options);
+    if (options.demo) {
+      const lines = await applyDemoCluster(dataDir.kubeconfig, options.node);
+      summary += `\nDemo cluster (examples/demo; --no-demo to skip):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+    }
     writeFileSync(`${dataDir.run}/ready`, summary);
     process.stdout.write(summary);
-    if (options.demo) log('demo cluster: the reserved identities are in the identity log; Kubernetes workloads arrive with the local API server');
     process.stdout.write('\nPress Ctrl-C to stop.\n');
     await new Promise<never>(() => {});
     return 0;
