@@ -1,21 +1,22 @@
-import { EventValidationError, type Cause, type EventEnvelope } from '@netledger/contracts';
-import { isConcurrencyError, rebuildProjection, saveSnapshot, type AppendRequest, type AppendResult } from '@netledger/eventlog';
+import { EventValidationError, type Cause } from '@netledger/contracts';
+import { isConcurrencyError, type AppendRequest, type AppendResult } from '@netledger/eventlog';
 import type { Namespace, ObjectChange, ObjectSource, Pod } from '@netledger/k8s';
 import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
 import { decideEndpoints, type PodChange } from './decide-endpoints.js';
 import { decideGarbageCollection } from './decide-garbage-collection.js';
 import { decideReservedIdentities } from './decide-reserved-identities.js';
 import { resolveIdentityOptions, type IdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
-import { identityProjection } from './identity-projection.js';
 import { listEndpoints, listIdentities } from './identity-queries.js';
 import { emptyIdentityState, type IdentityState } from './identity-state.js';
 import { LabelFilter } from './label-filter.js';
+import { LoggedIdentityState } from './logged-identity-state.js';
 import { ObservedCluster, type Touched } from './observed-cluster.js';
 
 /** Cause of removals found at start: the pod was deleted while the service was down. */
 const RESYNC_CAUSE: Cause = { kind: 'command', command: 'identity resync', actor: 'identity-service' };
 /** How long to wait before retrying after the log failed to append (disk full, database gone). */
 const APPEND_RETRY_MS = 1000;
+const EMPTY_STATE = emptyIdentityState();
 /** Pods named in status; the count says how many there are in all. */
 const STATUS_LIST_LIMIT = 20;
 
@@ -32,12 +33,9 @@ export class IdentityDomain implements ServiceDomain {
   private readonly options: ResolvedIdentityOptions;
   private readonly filter: LabelFilter;
   private readonly cluster: ObservedCluster;
-  private state: IdentityState = emptyIdentityState();
+  private logged: LoggedIdentityState | undefined;
   private context: ServiceContext | undefined;
   private sources: Array<ObjectSource<Pod> | ObjectSource<Namespace>> = [];
-  /** Sequence of the last event applied to the state, and of the last snapshot. */
-  private appliedSeq = 0;
-  private snapshotSeq = 0;
 
   private readonly dirty = new Map<string, Cause>();
   /** Pods waiting for a free identity number, and pods waiting for their namespace. */
@@ -62,9 +60,15 @@ export class IdentityDomain implements ServiceDomain {
     this.cluster = new ObservedCluster(this.filter);
   }
 
+  /** The state as of the last append (empty before start: queries may come first). */
+  private get state(): IdentityState {
+    return this.logged?.state ?? EMPTY_STATE;
+  }
+
   async start(context: ServiceContext): Promise<void> {
     this.context = context;
-    await this.rebuild();
+    this.logged = new LoggedIdentityState(context.log, context.config.snapshotEvery, (m) => this.problem(m));
+    await this.logged.rebuild();
     const reserved = decideReservedIdentities(this.state);
     if (reserved.length > 0) await this.applyStored(await context.log.appendMany(reserved));
 
@@ -168,11 +172,23 @@ export class IdentityDomain implements ServiceDomain {
     // a list) land in one batch instead of the first of them going alone.
     this.worker = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.work())
-      .catch((e: unknown) => this.problem(`identity worker: ${(e as Error).stack ?? String(e)}`))
+      .catch((e: unknown) => {
+        this.problem(`identity worker: ${(e as Error).stack ?? String(e)}; retrying in ${APPEND_RETRY_MS} ms`);
+        this.backOff();
+      })
       .finally(() => {
         this.worker = undefined;
         this.kick();
       });
+  }
+
+  /** Pauses the worker for a while (the log failed): kick() does nothing until the timer fires. */
+  private backOff(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, APPEND_RETRY_MS);
   }
 
   private async work(): Promise<void> {
@@ -192,7 +208,8 @@ export class IdentityDomain implements ServiceDomain {
     const batch: PodChange[] = [];
     for (const [key, cause] of this.dirty) {
       this.dirty.delete(key);
-      batch.push({ key, pod: this.cluster.pod(key), namespaceLabels: this.cluster.namespacePart(key.slice(0, key.indexOf('/'))), cause });
+      const namespace = key.includes('/') ? key.slice(0, key.indexOf('/')) : '';
+      batch.push({ key, pod: this.cluster.pod(key), namespaceLabels: this.cluster.namespacePart(namespace), cause });
       if (batch.length >= this.options.batchSize) break;
     }
     return batch;
@@ -245,16 +262,13 @@ export class IdentityDomain implements ServiceDomain {
       if (isConcurrencyError(e)) {
         this.conflicts++;
         this.problem(`identity: CONFLICT ${e.message}: another writer appends to the identity log, or the state is wrong; rebuilding it from the log`);
-        await this.rebuild();
+        await this.logged!.rebuild();
         for (const key of this.state.endpoints.keys()) this.dirty.set(key, RESYNC_CAUSE);
         for (const key of this.cluster.podKeys()) this.dirty.set(key, RESYNC_CAUSE);
         return 'retry';
       }
       this.problem(`identity: append failed, retrying in ${APPEND_RETRY_MS} ms: ${(e as Error).message}`);
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.kick();
-      }, APPEND_RETRY_MS);
+      this.backOff();
       return 'retry';
     }
     await this.applyStored(results);
@@ -262,65 +276,12 @@ export class IdentityDomain implements ServiceDomain {
   }
 
   private async applyStored(results: readonly AppendResult[]): Promise<void> {
-    let releasedNow = 0;
-    for (const r of results) {
-      for (const event of r.events) {
-        if (event.seq <= this.appliedSeq) continue;
-        if (event.seq !== this.appliedSeq + 1) {
-          // Someone else appended in between: read what we missed (ours included) from the log.
-          this.problem(`identity: log sequence jumped from ${this.appliedSeq} to ${event.seq}; catching up from the log`);
-          for await (const missed of this.context!.log.iterate(this.appliedSeq + 1)) this.applyOne(missed);
-          break;
-        }
-        if (event.type === 'IdentityReleased') releasedNow++;
-        this.applyOne(event);
-      }
-    }
-    if (releasedNow > 0) {
-      this.released += releasedNow;
-      this.context!.logger.info(`identity gc: released ${releasedNow} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
-      // Numbers are free again: pods that found none get another try.
-      for (const [key, cause] of this.exhausted) if (!this.dirty.has(key)) this.dirty.set(key, cause);
-    }
-    await this.maybeSnapshot();
-  }
-
-  private applyOne(event: EventEnvelope): void {
-    this.state = identityProjection.apply(this.state, event);
-    this.appliedSeq = event.seq;
-  }
-
-  /**
-   * The state from the log: the last snapshot and the events after it. A replay of at least
-   * `--snapshot-every` events ends with a new snapshot, so the next start does not pay it again.
-   * (rebuildProjection's own snapshot every N events would serialize the whole state N events
-   * apart: quadratic in a large cluster.)
-   */
-  private async rebuild(): Promise<void> {
-    const rebuilt = await rebuildProjection(this.context!.log, identityProjection, { snapshotEvery: 0 });
-    this.state = rebuilt.state;
-    this.appliedSeq = rebuilt.seq;
-    this.snapshotSeq = rebuilt.seq - rebuilt.replayed;
-    const every = this.context!.config.snapshotEvery;
-    if (every > 0 && rebuilt.replayed >= every) await this.snapshot();
-  }
-
-  /**
-   * While running, a snapshot follows once the events since the last one reach both
-   * `--snapshot-every` and the number of objects in the state: writing one costs O(state), so
-   * this keeps its cost O(1) per event however large the cluster.
-   */
-  private async maybeSnapshot(): Promise<void> {
-    const every = this.context!.config.snapshotEvery;
-    if (every <= 0) return;
-    const size = this.state.identities.size + this.state.endpointVersions.size;
-    if (this.appliedSeq - this.snapshotSeq < Math.max(every, size)) return;
-    await this.snapshot();
-  }
-
-  private async snapshot(): Promise<void> {
-    await saveSnapshot(this.context!.log, identityProjection, this.state, this.appliedSeq);
-    this.snapshotSeq = this.appliedSeq;
+    const released = await this.logged!.applyStored(results);
+    if (released === 0) return;
+    this.released += released;
+    this.context!.logger.info(`identity gc: released ${released} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
+    // Numbers are free again: pods that found none get another try.
+    for (const [key, cause] of this.exhausted) if (!this.dirty.has(key)) this.dirty.set(key, cause);
   }
 
   private problem(message: string, count?: () => void): void {
