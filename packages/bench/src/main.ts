@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { lbBench } from './suites/lb-bench.js';
+import { policyBench } from './suites/policy-bench.js';
 
 const SUITES: Record<string, { readonly help: string; readonly run: (report: ReturnType<typeof reporter>, values: Record<string, string | boolean | undefined>) => Promise<void> }> = {
   eventlog: {
@@ -21,6 +22,10 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
   lb: {
     help: 'LB service: ingest of 10,000 services x 10 endpoints, one endpoint change with 10,000 services present',
     run: (report) => lbBench(report),
+  },
+  policy: {
+    help: 'policy service: initial sync of 10,000 NetworkPolicies, single-change latency, bursts, restart',
+    run: (report) => policyBench(report),
   },
 };
 

@@ -8,6 +8,9 @@ import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
+import { policyList, POLICY_LIST_HELP } from './commands/policy-list.js';
+import { policyMatrix, POLICY_MATRIX_HELP } from './commands/policy-matrix.js';
+import { policyTrace, POLICY_TRACE_HELP } from './commands/policy-trace.js';
 import { serviceList, SERVICE_LIST_HELP } from './commands/service-list.js';
 import { parseOutput } from './output.js';
 
@@ -113,5 +116,51 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: SERVICE_LIST_HELP,
     options: {},
     run: ({ values, dataDir }) => serviceList(dataDir, parseOutput(str(values, 'output'))),
+  },
+
+  {
+    words: ['policy', 'list'],
+    summary: 'policies in force and rejected versions, with the policy revision',
+    help: POLICY_LIST_HELP,
+    options: {},
+    run: ({ values, dataDir }) => policyList({ dataDir, output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['policy', 'trace'],
+    summary: 'would a connection be allowed, and which rules decide',
+    help: POLICY_TRACE_HELP,
+    options: {
+      src: { type: 'string' },
+      'src-labels': { type: 'string' },
+      'src-cidr': { type: 'string' },
+      dst: { type: 'string' },
+      dport: { type: 'string' },
+      ...kubeconfig,
+    },
+    run: ({ values, dataDir }) =>
+      policyTrace({
+        dataDir,
+        src: str(values, 'src'),
+        srcLabels: str(values, 'src-labels'),
+        srcCidr: str(values, 'src-cidr'),
+        dst: str(values, 'dst'),
+        dport: str(values, 'dport'),
+        kubeconfig: str(values, 'kubeconfig'),
+        output: parseOutput(str(values, 'output')),
+      }),
+  },
+  {
+    words: ['policy', 'matrix'],
+    summary: 'pod-to-pod reachability truth table on one port',
+    help: POLICY_MATRIX_HELP,
+    options: { namespaces: { type: 'string' }, dport: { type: 'string' }, ...kubeconfig },
+    run: ({ values, dataDir }) =>
+      policyMatrix({
+        dataDir,
+        namespaces: str(values, 'namespaces'),
+        dport: str(values, 'dport'),
+        kubeconfig: str(values, 'kubeconfig'),
+        output: parseOutput(str(values, 'output')),
+      }),
   },
 ];

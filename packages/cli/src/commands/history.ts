@@ -10,7 +10,7 @@ export const HISTORY_HELP = `Usage: netledger history STREAM [--service S] [-o j
 
 Every event of one stream (an object's history), oldest first: version, time, log sequence,
 type, cause and data. The owning service follows from the stream's first segment
-(identity/…, endpoint/… -> identity; policy/… -> policy; service/… -> lb) unless --service is given.
+(identity/…, endpoint/… -> identity; policy/…, cnp/…, ccnp/… -> policy; service/… -> lb) unless --service is given.
 Example: netledger history identity/2`;
 
 export async function history(dataDir: DataDir, stream: string | undefined, service: string | undefined, output: OutputFormat): Promise<number> {
