@@ -88,7 +88,7 @@ export class IdentityDomain implements ServiceDomain {
     this.gcTimer = setInterval(() => this.requestGc(), this.options.gcIntervalMs);
     this.gcTimer.unref();
     context.logger.info(
-      `identity: ${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force; ` +
+      `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force; ` +
         `cluster range ${this.options.clusterRange.first}-${this.options.clusterRange.last}, gc grace ${this.options.gcGraceMs / 1000}s`,
     );
   }
@@ -173,7 +173,7 @@ export class IdentityDomain implements ServiceDomain {
     this.worker = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.work())
       .catch((e: unknown) => {
-        this.problem(`identity worker: ${(e as Error).stack ?? String(e)}; retrying in ${APPEND_RETRY_MS} ms`);
+        this.problem(`worker failed: ${(e as Error).stack ?? String(e)}; retrying in ${APPEND_RETRY_MS} ms`);
         this.backOff();
       })
       .finally(() => {
@@ -256,18 +256,18 @@ export class IdentityDomain implements ServiceDomain {
       results = await context.log.appendMany(requests);
     } catch (e) {
       if (e instanceof EventValidationError) {
-        this.problem(`identity: event rejected by its schema: ${e.message}`);
+        this.problem(`event rejected by its schema: ${e.message}`);
         return 'invalid';
       }
       if (isConcurrencyError(e)) {
         this.conflicts++;
-        this.problem(`identity: CONFLICT ${e.message}: another writer appends to the identity log, or the state is wrong; rebuilding it from the log`);
+        this.problem(`CONFLICT ${e.message}: another writer appends to the identity log, or the state is wrong; rebuilding it from the log`);
         await this.logged!.rebuild();
         for (const key of this.state.endpoints.keys()) this.dirty.set(key, RESYNC_CAUSE);
         for (const key of this.cluster.podKeys()) this.dirty.set(key, RESYNC_CAUSE);
         return 'retry';
       }
-      this.problem(`identity: append failed, retrying in ${APPEND_RETRY_MS} ms: ${(e as Error).message}`);
+      this.problem(`append failed, retrying in ${APPEND_RETRY_MS} ms: ${(e as Error).message}`);
       this.backOff();
       return 'retry';
     }
@@ -279,7 +279,7 @@ export class IdentityDomain implements ServiceDomain {
     const released = await this.logged!.applyStored(results);
     if (released === 0) return;
     this.released += released;
-    this.context!.logger.info(`identity gc: released ${released} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
+    this.context!.logger.info(`gc: released ${released} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
     // Numbers are free again: pods that found none get another try.
     for (const [key, cause] of this.exhausted) if (!this.dirty.has(key)) this.dirty.set(key, cause);
   }

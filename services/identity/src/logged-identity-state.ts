@@ -47,7 +47,7 @@ export class LoggedIdentityState {
         if (event.seq <= this.appliedSeq) continue;
         if (event.seq !== this.appliedSeq + 1) {
           // Someone else appended in between: read what we missed (ours included) from the log.
-          this.onGap(`identity: log sequence jumped from ${this.appliedSeq} to ${event.seq}; catching up from the log`);
+          this.onGap(`log sequence jumped from ${this.appliedSeq} to ${event.seq}; catching up from the log`);
           for await (const missed of this.log.iterate(this.appliedSeq + 1)) {
             if (missed.type === 'IdentityReleased') released++;
             this.apply(missed);
