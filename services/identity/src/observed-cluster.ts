@@ -1,5 +1,5 @@
 import type { Cause } from '@netledger/contracts';
-import { objectKey, type KubeObject, type Namespace, type ObjectChange, type Pod } from '@netledger/k8s';
+import type { KubeObject, Namespace, ObjectChange, Pod } from '@netledger/k8s';
 import type { LabelFilter } from './label-filter.js';
 import { namespaceSecurityLabels } from './security-labels.js';
 
@@ -53,7 +53,7 @@ export class ObservedCluster {
 
   onPod(change: ObjectChange<Pod>): Touched {
     const pod = change.object;
-    const key = objectKey(pod);
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
     const namespace = pod.metadata.namespace ?? '';
     if (change.type === 'delete') {
       this.pods.delete(key);

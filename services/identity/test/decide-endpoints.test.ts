@@ -2,16 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cause } from '@netledger/contracts';
 import type { Pod } from '@netledger/k8s';
-import {
-  DEFAULT_LABEL_EXCLUDE,
-  LabelFilter,
-  decideEndpoints,
-  emptyIdentityState,
-  namespaceSecurityLabels,
-  type DecideContext,
-  type IdentityState,
-  type PodChange,
-} from '../src/index.js';
+import { decideEndpoints, type DecideContext, type PodChange } from '../src/decide-endpoints.js';
+import { DEFAULT_LABEL_EXCLUDE } from '../src/identity-options.js';
+import { emptyIdentityState, type IdentityState } from '../src/identity-state.js';
+import { LabelFilter } from '../src/label-filter.js';
+import { namespaceSecurityLabels } from '../src/security-labels.js';
 import { commit } from './support/commit.js';
 import { pod } from './support/objects.js';
 

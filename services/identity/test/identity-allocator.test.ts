@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextFreeIdentity } from '../src/index.js';
+import { nextFreeIdentity } from '../src/identity-allocator.js';
 
 const range = { first: 256, last: 260 };
 

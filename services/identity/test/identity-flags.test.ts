@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@netledger/runtime';
-import { IdentityOptionsError, parseDuration, parseIdentityArgs, resolveIdentityOptions } from '../src/index.js';
+import { parseDuration, parseIdentityArgs } from '../src/identity-flags.js';
+import { IdentityOptionsError, resolveIdentityOptions } from '../src/identity-options.js';
 
 describe('identity flags', () => {
   it('are taken out of argv, in both spellings, leaving the common flags', () => {

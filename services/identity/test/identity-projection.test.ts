@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cause } from '@netledger/contracts';
-import {
-  DEFAULT_LABEL_EXCLUDE,
-  GC_CAUSE,
-  LabelFilter,
-  decideEndpoints,
-  decideGarbageCollection,
-  decideReservedIdentities,
-  emptyIdentityState,
-  identityProjection,
-  namespaceSecurityLabels,
-  type IdentityState,
-} from '../src/index.js';
+import { decideEndpoints } from '../src/decide-endpoints.js';
+import { GC_CAUSE, decideGarbageCollection } from '../src/decide-garbage-collection.js';
+import { decideReservedIdentities } from '../src/decide-reserved-identities.js';
+import { DEFAULT_LABEL_EXCLUDE } from '../src/identity-options.js';
+import { identityProjection } from '../src/identity-projection.js';
+import { emptyIdentityState, type IdentityState } from '../src/identity-state.js';
+import { LabelFilter } from '../src/label-filter.js';
+import { namespaceSecurityLabels } from '../src/security-labels.js';
 import { commit } from './support/commit.js';
 import { pod } from './support/objects.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { podEndpoint } from '../src/index.js';
+import { podEndpoint } from '../src/pod-endpoint.js';
 import { pod } from './support/objects.js';
 
 describe('podEndpoint', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_LABEL_EXCLUDE, LabelFilter, namespaceSecurityLabels, podSecurityLabels } from '../src/index.js';
+import { DEFAULT_LABEL_EXCLUDE } from '../src/identity-options.js';
+import { LabelFilter } from '../src/label-filter.js';
+import { namespaceSecurityLabels, podSecurityLabels } from '../src/security-labels.js';
 import { pod } from './support/objects.js';
 
 const filter = new LabelFilter(DEFAULT_LABEL_EXCLUDE);

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@netledger/contracts';
 import type { AppendRequest } from '@netledger/eventlog';
-import { identityProjection, type IdentityState } from '../../src/index.js';
+import { identityProjection } from '../../src/identity-projection.js';
+import { type IdentityState } from '../../src/identity-state.js';
 
 let seq = 0;
 
