@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
+import { identityBench } from './suites/identity-bench.js';
 import { lbBench } from './suites/lb-bench.js';
 import { policyBench } from './suites/policy-bench.js';
 
@@ -18,6 +19,10 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
         },
         report,
       ),
+  },
+  identity: {
+    help: 'identity service: allocation for 100,000 pods over 10,000 label sets, restart, namespace relabel',
+    run: (report) => identityBench(report),
   },
   lb: {
     help: 'LB service: ingest of 10,000 services x 10 endpoints, one endpoint change with 10,000 services present',

@@ -8,6 +8,8 @@ import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
+import { endpointList, ENDPOINT_LIST_HELP } from './commands/endpoint-list.js';
+import { identityList, IDENTITY_LIST_HELP } from './commands/identity-list.js';
 import { policyList, POLICY_LIST_HELP } from './commands/policy-list.js';
 import { policyMatrix, POLICY_MATRIX_HELP } from './commands/policy-matrix.js';
 import { policyTrace, POLICY_TRACE_HELP } from './commands/policy-trace.js';
@@ -109,6 +111,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         allNamespaces: bool(values, 'all-namespaces'),
         output: str(values, 'output'),
       }),
+  },
+  {
+    words: ['identity', 'list'],
+    summary: 'security identities: id, scope, labels, references',
+    help: IDENTITY_LIST_HELP,
+    options: {},
+    run: ({ values, dataDir }) => identityList(dataDir, parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['endpoint', 'list'],
+    summary: 'endpoints (pods with IPs): node, IPs, identity, labels',
+    help: ENDPOINT_LIST_HELP,
+    options: { node: { type: 'string' }, namespace: { type: 'string', short: 'n' } },
+    run: ({ values, dataDir }) =>
+      endpointList(dataDir, parseOutput(str(values, 'output')), { node: str(values, 'node'), namespace: str(values, 'namespace') }),
   },
   {
     words: ['service', 'list'],
