@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   EventIdGenerator,
-  eventSubject,
   type EventEnvelope,
   type EventRegistry,
   type NewEvent,
@@ -17,10 +16,10 @@ import type {
   ReadOptions,
   Snapshot,
 } from '../event-log.js';
-import { ConcurrencyError, IdempotencyError } from '../errors.js';
-import { chainHash } from './hash-chain.js';
+import { IdempotencyError } from '../errors.js';
+import { planAppend, type AppendPlan, type DuplicateRead, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
-import type { EventLogDatabase, EventsTable } from './schema.js';
+import type { EventLogDatabase, EventsTable, LogHeadTable } from './schema.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -39,6 +38,8 @@ export interface SqlEventLogOptions {
    * file here (see sqlite-write-lock.ts); PostgreSQL needs none, its row lock waits without blocking.
    */
   readonly serializeWrites?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Synchronous append path (SQLite); without it appends go through kysely. */
+  readonly syncAppend?: SyncAppendIo;
 }
 
 // Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
@@ -47,16 +48,20 @@ const IN_CHUNK = 5000;
 // Most events one group commit writes; a caller's append is never split.
 const GROUP_COMMIT_EVENTS = 5000;
 
-interface Prepared {
-  readonly request: AppendRequest;
-  readonly events: ReadonlyArray<{
-    id: string;
-    type: string;
-    schemaVersion: number;
-    cause: string;
-    data: string;
-    source: NewEvent;
-  }>;
+type Prepared = PreparedRequest;
+
+/**
+ * The reads and writes of one append commit done synchronously (better-sqlite3 with cached
+ * statements). A synchronous transaction cannot interleave with anything else in the process,
+ * and skipping the query builder on the hot path makes appends several times cheaper.
+ */
+export interface SyncAppendIo {
+  transaction<T>(work: () => T): T;
+  lockHead(): LogHeadTable;
+  findIds(ids: readonly string[]): Map<string, StoredId>;
+  streamVersions(streams: readonly string[]): Map<string, number>;
+  readRange(stream: string, firstSeq: number, lastSeq: number): EventsTable[];
+  write(plan: AppendPlan): void;
 }
 
 /**
@@ -129,8 +134,10 @@ export class SqlEventLog implements EventLog {
         }
         const batch = this.pending.splice(0, take);
         try {
-          const outcomes = await this.serializeWrites(() =>
-            this.db.transaction().execute((trx) => this.appendInTransaction(trx, batch.map((b) => b.prepared))),
+          const groups = batch.map((b) => b.prepared);
+          const sync = this.options.syncAppend;
+          const outcomes = await this.serializeWrites(async () =>
+            sync ? this.appendWithSqlite(sync, groups) : this.appendWithKysely(groups),
           );
           outcomes.forEach((o, i) => (o instanceof Error ? batch[i]!.reject(o) : batch[i]!.resolve(o)));
         } catch (e) {
@@ -160,165 +167,74 @@ export class SqlEventLog implements EventLog {
     });
   }
 
-  /** Writes the groups of one commit; returns each group's results, or the error that rejected that group alone. */
-  private async appendInTransaction(trx: Transaction<EventLogDatabase>, groups: Prepared[][]): Promise<Array<AppendResult[] | Error>> {
-    // Take the log's write lock before reading anything, so the checks below cannot go stale.
-    const head = await trx
-      .updateTable('log_head')
-      .set({ last_seq: sql`last_seq` })
-      .where('id', '=', 1)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-
-    const all = groups.flat();
-    const stored = new Map<string, { stream: string; version: number; seq: number }>();
-    for (const chunk of chunks(all.flatMap((p) => p.events.map((e) => e.id)), IN_CHUNK)) {
-      const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
-      for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
-    }
-    const current = new Map<string, number>();
-    for (const chunk of chunks([...new Set(all.map((p) => p.request.stream))], IN_CHUNK)) {
-      const rows = await trx.selectFrom('streams').select(['stream', 'version']).where('stream', 'in', chunk).execute();
-      for (const r of rows) current.set(r.stream, Number(r.version));
-    }
-
-    let seq = Number(head.last_seq);
-    let prevHash = head.last_hash;
-    const now = this.clock().toISOString();
-    // Time never goes backwards along the log, so "everything up to time T" is a prefix.
-    const time = head.last_time && head.last_time > now ? head.last_time : now;
-    const rows: EventsTable[] = [];
-    const outbox: { seq: number; subject: string }[] = [];
-    const streamVersions = new Map<string, number>();
-    const outcomes: Array<AppendResult[] | Error> = [];
-
-    for (const group of groups) {
-      // A group is all-or-nothing: plan it against copies, keep the plan only if every request passes.
-      const plan = { seq, prevHash, rows: [] as EventsTable[], outbox: [] as typeof outbox, versions: new Map<string, number>() };
-      const results: AppendResult[] = [];
-      try {
-        for (const { request, events } of group) {
-          const version = plan.versions.get(request.stream) ?? current.get(request.stream) ?? 0;
-          const duplicate = this.checkIdempotent(request.stream, events, stored);
-          if (duplicate) {
-            results.push({ ...duplicate, events: await this.readSeqRange(trx, request.stream, duplicate.firstSeq, duplicate.lastSeq, rows) });
-            continue;
-          }
-          checkExpected(request.stream, request.expectedVersion, version);
-          if (events.length === 0) {
-            results.push({ stream: request.stream, version, firstSeq: plan.seq + 1, lastSeq: plan.seq, duplicate: false, events: [] });
-            continue;
-          }
-          const firstSeq = plan.seq + 1;
-          const envelopes: EventEnvelope[] = [];
-          let v = version;
-          for (const e of events) {
-            plan.seq += 1;
-            v += 1;
-            const row: EventsTable = {
-              seq: plan.seq,
-              id: e.id,
-              stream: request.stream,
-              version: v,
-              type: e.type,
-              schema_version: e.schemaVersion,
-              time,
-              cause: e.cause,
-              data: e.data,
-              hash: '',
-            };
-            row.hash = chainHash(plan.prevHash, { ...row, schemaVersion: row.schema_version });
-            plan.prevHash = row.hash;
-            plan.rows.push(row);
-            envelopes.push({
-              id: e.id,
-              service: this.service,
-              stream: request.stream,
-              version: v,
-              seq: plan.seq,
-              type: e.type,
-              schemaVersion: e.schemaVersion,
-              time,
-              cause: e.source.cause,
-              data: e.source.data,
-            });
-            plan.outbox.push({ seq: plan.seq, subject: eventSubject(this.service, e.type, request.stream) });
-          }
-          plan.versions.set(request.stream, v);
-          results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false, events: envelopes });
-        }
-      } catch (e) {
-        if (e instanceof ConcurrencyError || e instanceof IdempotencyError) {
-          outcomes.push(e);
-          continue;
-        }
-        throw e;
+  /** One commit through kysely (PostgreSQL): the same plan, read and written asynchronously. */
+  private async appendWithKysely(groups: readonly PreparedGroup[]): Promise<Array<AppendResult[] | Error>> {
+    return this.db.transaction().execute(async (trx) => {
+      // Take the log's write lock before reading anything, so the checks below cannot go stale.
+      const head = await trx
+        .updateTable('log_head')
+        .set({ last_seq: sql`last_seq` })
+        .where('id', '=', 1)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const all = groups.flat();
+      const stored = new Map<string, StoredId>();
+      for (const chunk of chunks(all.flatMap((p) => p.events.map((e) => e.id)), IN_CHUNK)) {
+        const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
+        for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
       }
-      seq = plan.seq;
-      prevHash = plan.prevHash;
-      rows.push(...plan.rows);
-      outbox.push(...plan.outbox);
-      for (const [stream, v] of plan.versions) {
-        current.set(stream, v);
-        streamVersions.set(stream, v);
+      const current = new Map<string, number>();
+      for (const chunk of chunks([...new Set(all.map((p) => p.request.stream))], IN_CHUNK)) {
+        const rows = await trx.selectFrom('streams').select(['stream', 'version']).where('stream', 'in', chunk).execute();
+        for (const r of rows) current.set(r.stream, Number(r.version));
       }
-      for (const r of plan.rows) stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
-      outcomes.push(results);
-    }
-
-    if (rows.length === 0) return outcomes;
-    for (const chunk of chunks(rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
-    for (const chunk of chunks(outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
-    const updates = [...streamVersions].map(([stream, version]) => ({ stream, version }));
-    for (const chunk of chunks(updates, INSERT_CHUNK * 4)) {
-      await trx
-        .insertInto('streams')
-        .values(chunk)
-        .onConflict((oc) => oc.column('stream').doUpdateSet({ version: (eb) => eb.ref('excluded.version') }))
-        .execute();
-    }
-    await trx.updateTable('log_head').set({ last_seq: seq, last_hash: prevHash, last_time: time }).where('id', '=', 1).execute();
-    return outcomes;
+      const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
+      if (plan.rows.length > 0) {
+        for (const chunk of chunks(plan.rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
+        for (const chunk of chunks(plan.outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
+        for (const chunk of chunks(plan.streams, INSERT_CHUNK * 4)) {
+          await trx
+            .insertInto('streams')
+            .values(chunk)
+            .onConflict((oc) => oc.column('stream').doUpdateSet({ version: (eb) => eb.ref('excluded.version') }))
+            .execute();
+        }
+        const { last_seq, last_hash, last_time } = plan.head;
+        await trx.updateTable('log_head').set({ last_seq, last_hash, last_time }).where('id', '=', 1).execute();
+      }
+      for (const d of plan.duplicates) {
+        const rows = await trx
+          .selectFrom('events')
+          .selectAll()
+          .where('stream', '=', d.stream)
+          .where('seq', '>=', d.firstSeq)
+          .where('seq', '<=', d.lastSeq)
+          .orderBy('seq')
+          .execute();
+        this.fillDuplicate(plan, d, rows);
+      }
+      return plan.outcomes;
+    });
   }
 
-  /** Stored events of a stream in a seq range: committed rows, or rows of an earlier group of this commit. */
-  private async readSeqRange(
-    trx: Transaction<EventLogDatabase>,
-    stream: string,
-    firstSeq: number,
-    lastSeq: number,
-    uncommitted: readonly EventsTable[],
-  ): Promise<EventEnvelope[]> {
-    const fromBatch = uncommitted.filter((r) => r.stream === stream && r.seq >= firstSeq && r.seq <= lastSeq);
-    const committed = await trx
-      .selectFrom('events')
-      .selectAll()
-      .where('seq', '>=', firstSeq)
-      .where('seq', '<=', lastSeq)
-      .where('stream', '=', stream)
-      .orderBy('seq')
-      .execute();
-    return [...committed, ...fromBatch].sort((a, b) => a.seq - b.seq).map((r) => this.decode(r));
+  /** One commit on SQLite: synchronous, with cached statements, in one IMMEDIATE transaction. */
+  private appendWithSqlite(io: SyncAppendIo, groups: readonly PreparedGroup[]): Array<AppendResult[] | Error> {
+    return io.transaction(() => {
+      const head = io.lockHead();
+      const all = groups.flat();
+      const stored = io.findIds(all.flatMap((p) => p.events.map((e) => e.id)));
+      const current = io.streamVersions([...new Set(all.map((p) => p.request.stream))]);
+      const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
+      if (plan.rows.length > 0) io.write(plan);
+      for (const d of plan.duplicates) this.fillDuplicate(plan, d, io.readRange(d.stream, d.firstSeq, d.lastSeq));
+      return plan.outcomes;
+    });
   }
 
-  /** A retry of an append that already committed returns its original result; a partial overlap is an error. */
-  private checkIdempotent(
-    stream: string,
-    events: Prepared['events'],
-    stored: ReadonlyMap<string, { stream: string; version: number; seq: number }>,
-  ): Omit<AppendResult, 'events'> | undefined {
-    const found = events.map((e) => stored.get(e.id));
-    const hits = found.filter((f) => f !== undefined);
-    if (hits.length === 0) return undefined;
-    if (hits.length !== events.length) {
-      const missing = events.find((_, i) => !found[i])!;
-      throw new IdempotencyError(stream, missing.id, 'is new but other events of the same append are already stored');
-    }
-    for (let i = 0; i < hits.length; i++) {
-      const h = hits[i]!;
-      if (h.stream !== stream) throw new IdempotencyError(stream, events[i]!.id, `is already stored in stream ${h.stream}`);
-    }
-    return { stream, version: hits.at(-1)!.version, firstSeq: hits[0]!.seq, lastSeq: hits.at(-1)!.seq, duplicate: true };
+  /** A retried append's result carries the events as stored the first time. */
+  private fillDuplicate(plan: AppendPlan, d: DuplicateRead, rows: readonly EventsTable[]): void {
+    const results = plan.outcomes[d.group] as AppendResult[];
+    results[d.result] = { ...results[d.result]!, events: rows.map((r) => this.decode(r)) };
   }
 
   async streamVersion(stream: string): Promise<number> {
@@ -459,12 +375,6 @@ export class SqlEventLog implements EventLog {
       `"schemaVersion":${Number(r.schema_version)},"time":${JSON.stringify(r.time)},"cause":${r.cause},"data":${r.data}}`
     );
   }
-}
-
-function checkExpected(stream: string, expected: ExpectedVersion, actual: number): void {
-  if (expected === 'any') return;
-  const want = expected === 'no-stream' ? 0 : expected;
-  if (want !== actual) throw new ConcurrencyError(stream, expected, actual);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -6,7 +6,8 @@ import type { EventRegistry, ServiceName } from '@netledger/contracts';
 import type { EventLog } from '../event-log.js';
 import { StorageError } from '../errors.js';
 import type { EventLogDatabase } from '../sql/schema.js';
-import { SqlEventLog } from '../sql/sql-event-log.js';
+import { SqlEventLog, type SyncAppendIo } from '../sql/sql-event-log.js';
+import { sqliteAppendIo } from './sqlite-append-io.js';
 import { sqliteWriteLock, type WriteLock } from './sqlite-write-lock.js';
 
 export interface SqliteEventLogConfig {
@@ -47,16 +48,33 @@ export async function openSqliteEventLog(config: SqliteEventLogConfig): Promise<
   }
   const db = new Kysely<EventLogDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    return await SqlEventLog.open(db, {
+    const log = await SqlEventLog.open(db, {
       service: config.service,
       registry: config.registry,
       dialect: 'sqlite',
       location: config.file,
       serializeWrites: writeLock,
+      // Statements are prepared after the migrations ran (they need the tables).
+      syncAppend: lazySqliteAppendIo(sqlite),
       ...(config.clock ? { clock: config.clock } : {}),
     });
+    return log;
   } catch (cause) {
     await db.destroy();
     throw new StorageError(config.file, `cannot migrate SQLite event log: ${(cause as Error).message}`, { cause });
   }
+}
+
+/** Prepares the append statements on first use, once the schema exists. */
+function lazySqliteAppendIo(sqlite: Database.Database): SyncAppendIo {
+  let io: SyncAppendIo | undefined;
+  const get = (): SyncAppendIo => (io ??= sqliteAppendIo(sqlite));
+  return {
+    transaction: (work) => get().transaction(work),
+    lockHead: () => get().lockHead(),
+    findIds: (ids) => get().findIds(ids),
+    streamVersions: (streams) => get().streamVersions(streams),
+    readRange: (stream, first, last) => get().readRange(stream, first, last),
+    write: (plan) => get().write(plan),
+  };
 }

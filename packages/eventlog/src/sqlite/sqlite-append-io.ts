@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+import type { AppendPlan, StoredId } from '../sql/append-plan.js';
+import type { EventsTable, LogHeadTable } from '../sql/schema.js';
+import type { SyncAppendIo } from '../sql/sql-event-log.js';
+
+/**
+ * The append commit on better-sqlite3 with statements prepared once. The transaction is
+ * IMMEDIATE: it takes the write lock at BEGIN, so its reads cannot go stale.
+ */
+export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
+  const headStmt = db.prepare('SELECT id, last_seq, last_hash, last_time FROM log_head WHERE id = 1');
+  const idStmt = db.prepare('SELECT stream, version, seq FROM events WHERE id = ?');
+  const versionStmt = db.prepare('SELECT version FROM streams WHERE stream = ?').pluck();
+  const rangeStmt = db.prepare('SELECT * FROM events WHERE stream = ? AND seq >= ? AND seq <= ? ORDER BY seq');
+  const insertEvent = db.prepare(
+    'INSERT INTO events (seq, id, stream, version, type, schema_version, time, cause, data, hash) ' +
+      'VALUES (@seq, @id, @stream, @version, @type, @schema_version, @time, @cause, @data, @hash)',
+  );
+  const insertOutbox = db.prepare('INSERT INTO outbox (seq, subject) VALUES (?, ?)');
+  const upsertStream = db.prepare(
+    'INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version',
+  );
+  const updateHead = db.prepare('UPDATE log_head SET last_seq = ?, last_hash = ?, last_time = ? WHERE id = 1');
+
+  return {
+    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    lockHead: () => headStmt.get() as LogHeadTable,
+    findIds(ids) {
+      const found = new Map<string, StoredId>();
+      for (const id of ids) {
+        const r = idStmt.get(id) as StoredId | undefined;
+        if (r) found.set(id, r);
+      }
+      return found;
+    },
+    streamVersions(streams) {
+      const found = new Map<string, number>();
+      for (const s of streams) {
+        const v = versionStmt.get(s) as number | undefined;
+        if (v !== undefined) found.set(s, v);
+      }
+      return found;
+    },
+    readRange: (stream, firstSeq, lastSeq) => rangeStmt.all(stream, firstSeq, lastSeq) as EventsTable[],
+    write(plan: AppendPlan) {
+      for (const row of plan.rows) insertEvent.run(row);
+      for (const o of plan.outbox) insertOutbox.run(o.seq, o.subject);
+      for (const s of plan.streams) upsertStream.run(s.stream, s.version);
+      updateHead.run(plan.head.last_seq, plan.head.last_hash, plan.head.last_time);
+    },
+  };
+}
