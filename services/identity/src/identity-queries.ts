@@ -1,6 +1,5 @@
 import { QueryError } from '@netledger/runtime';
-import type { IdentityScope, IdentityState } from './identity-state.js';
-import type { NamedPort } from './pod-endpoint.js';
+import type { EndpointRecord, IdentityScope, IdentityState } from './identity-state.js';
 
 /** One live identity, as `GET /v1/identities` lists it. */
 export interface IdentityRow {
@@ -13,17 +12,8 @@ export interface IdentityRow {
   readonly unreferencedSince: string | null;
 }
 
-/** One endpoint in force, as `GET /v1/endpoints` lists it. */
-export interface EndpointRow {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly uid: string;
-  readonly node: string;
-  readonly ips: readonly string[];
-  readonly identity: number;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly namedPorts: readonly NamedPort[];
-}
+/** One endpoint in force, as `GET /v1/endpoints` lists it: the record as the state holds it. */
+export type EndpointRow = EndpointRecord;
 
 const SCOPES: readonly string[] = ['reserved', 'cluster', 'cidr'];
 
