@@ -50,7 +50,6 @@ export interface AppendPlan {
   readonly outcomes: Array<AppendResult[] | Error>;
   readonly rows: EventsTable[];
   readonly outbox: Array<{ seq: number; subject: string }>;
-  readonly streams: Array<{ stream: string; version: number }>;
   readonly head: LogHeadTable;
   readonly duplicates: DuplicateRead[];
 }
@@ -68,7 +67,6 @@ export function planAppend(input: PlanInput): AppendPlan {
   const current = new Map(input.current);
   const rows: EventsTable[] = [];
   const outbox: AppendPlan['outbox'] = [];
-  const streamVersions = new Map<string, number>();
   const outcomes: AppendPlan['outcomes'] = [];
   const duplicates: DuplicateRead[] = [];
 
@@ -139,10 +137,7 @@ export function planAppend(input: PlanInput): AppendPlan {
     prevHash = plan.prevHash;
     rows.push(...plan.rows);
     outbox.push(...plan.outbox);
-    for (const [stream, v] of plan.versions) {
-      current.set(stream, v);
-      streamVersions.set(stream, v);
-    }
+    for (const [stream, v] of plan.versions) current.set(stream, v);
     for (const r of plan.rows) stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
     duplicates.push(...dups);
     outcomes.push(results);
@@ -152,7 +147,6 @@ export function planAppend(input: PlanInput): AppendPlan {
     outcomes,
     rows,
     outbox,
-    streams: [...streamVersions].map(([stream, version]) => ({ stream, version })),
     head: { id: 1, last_seq: seq, last_hash: prevHash, last_time: rows.length ? time : input.head.last_time },
     duplicates,
   };

@@ -17,11 +17,6 @@ export interface EventsTable {
   hash: string;
 }
 
-export interface StreamsTable {
-  stream: string;
-  version: number;
-}
-
 export interface OutboxTable {
   seq: number;
   subject: string;
@@ -49,7 +44,6 @@ export interface MigrationsTable {
 
 export interface EventLogDatabase {
   events: EventsTable;
-  streams: StreamsTable;
   outbox: OutboxTable;
   log_head: LogHeadTable;
   snapshots: SnapshotsTable;

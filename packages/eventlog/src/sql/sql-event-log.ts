@@ -185,20 +185,18 @@ export class SqlEventLog implements EventLog {
       }
       const current = new Map<string, number>();
       for (const chunk of chunks([...new Set(all.map((p) => p.request.stream))], IN_CHUNK)) {
-        const rows = await trx.selectFrom('streams').select(['stream', 'version']).where('stream', 'in', chunk).execute();
+        const rows = await trx
+          .selectFrom('events')
+          .select((eb) => ['stream', eb.fn.max('version').as('version')])
+          .where('stream', 'in', chunk)
+          .groupBy('stream')
+          .execute();
         for (const r of rows) current.set(r.stream, Number(r.version));
       }
       const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
       if (plan.rows.length > 0) {
         for (const chunk of chunks(plan.rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
         for (const chunk of chunks(plan.outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
-        for (const chunk of chunks(plan.streams, INSERT_CHUNK * 4)) {
-          await trx
-            .insertInto('streams')
-            .values(chunk)
-            .onConflict((oc) => oc.column('stream').doUpdateSet({ version: (eb) => eb.ref('excluded.version') }))
-            .execute();
-        }
         const { last_seq, last_hash, last_time } = plan.head;
         await trx.updateTable('log_head').set({ last_seq, last_hash, last_time }).where('id', '=', 1).execute();
       }
@@ -238,8 +236,12 @@ export class SqlEventLog implements EventLog {
   }
 
   async streamVersion(stream: string): Promise<number> {
-    const r = await this.db.selectFrom('streams').select('version').where('stream', '=', stream).executeTakeFirst();
-    return r ? Number(r.version) : 0;
+    const r = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('stream', '=', stream)
+      .executeTakeFirst();
+    return r?.version == null ? 0 : Number(r.version);
   }
 
   async readStreamForward(stream: string, fromVersion = 1, options: ReadOptions = {}): Promise<EventEnvelope[]> {
@@ -262,14 +264,29 @@ export class SqlEventLog implements EventLog {
   }
 
   async readUntil(until: Date, fromSeq = 1, options: ReadOptions = {}): Promise<EventEnvelope[]> {
-    let q = this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('seq', '>=', fromSeq)
-      .where('time', '<=', until.toISOString())
-      .orderBy('seq', 'asc');
+    const last = await this.lastSeqAt(until);
+    if (last < fromSeq) return [];
+    let q = this.db.selectFrom('events').selectAll().where('seq', '>=', fromSeq).where('seq', '<=', last).orderBy('seq', 'asc');
     if (options.limit !== undefined) q = q.limit(options.limit);
     return (await q.execute()).map((r) => this.decode(r));
+  }
+
+  /**
+   * The last sequence appended at or before `until` (0 if none). Times never decrease along
+   * the gap-free sequence, so a binary search over seq finds it in about log2(events) lookups.
+   */
+  private async lastSeqAt(until: Date): Promise<number> {
+    const t = until.toISOString();
+    const head = await this.db.selectFrom('log_head').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    let lo = 0;
+    let hi = Number(head.last_seq);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const r = await this.db.selectFrom('events').select('time').where('seq', '=', mid).executeTakeFirst();
+      if (r && r.time <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   async *iterate(fromSeq = 1, options: { readonly pageSize?: number; readonly until?: Date } = {}): AsyncIterable<EventEnvelope> {

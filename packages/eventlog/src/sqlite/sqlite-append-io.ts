@@ -10,16 +10,13 @@ import type { SyncAppendIo } from '../sql/sql-event-log.js';
 export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
   const headStmt = db.prepare('SELECT id, last_seq, last_hash, last_time FROM log_head WHERE id = 1');
   const idStmt = db.prepare('SELECT stream, version, seq FROM events WHERE id = ?');
-  const versionStmt = db.prepare('SELECT version FROM streams WHERE stream = ?').pluck();
+  const versionStmt = db.prepare('SELECT max(version) FROM events WHERE stream = ?').pluck();
   const rangeStmt = db.prepare('SELECT * FROM events WHERE stream = ? AND seq >= ? AND seq <= ? ORDER BY seq');
   const insertEvent = db.prepare(
     'INSERT INTO events (seq, id, stream, version, type, schema_version, time, cause, data, hash) ' +
       'VALUES (@seq, @id, @stream, @version, @type, @schema_version, @time, @cause, @data, @hash)',
   );
   const insertOutbox = db.prepare('INSERT INTO outbox (seq, subject) VALUES (?, ?)');
-  const upsertStream = db.prepare(
-    'INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version',
-  );
   const updateHead = db.prepare('UPDATE log_head SET last_seq = ?, last_hash = ?, last_time = ? WHERE id = 1');
 
   return {
@@ -36,8 +33,8 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
     streamVersions(streams) {
       const found = new Map<string, number>();
       for (const s of streams) {
-        const v = versionStmt.get(s) as number | undefined;
-        if (v !== undefined) found.set(s, v);
+        const v = versionStmt.get(s) as number | null;
+        if (v !== null) found.set(s, v);
       }
       return found;
     },
@@ -45,7 +42,6 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
     write(plan: AppendPlan) {
       for (const row of plan.rows) insertEvent.run(row);
       for (const o of plan.outbox) insertOutbox.run(o.seq, o.subject);
-      for (const s of plan.streams) upsertStream.run(s.stream, s.version);
       updateHead.run(plan.head.last_seq, plan.head.last_hash, plan.head.last_time);
     },
   };
