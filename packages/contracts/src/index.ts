@@ -30,7 +30,7 @@ export {
   isContractError,
   type FieldProblem,
 } from './errors.js';
-export { IdentityAllocated, IdentityReleased, EndpointUpserted, EndpointRemoved, identityEvents } from './catalogue/identity-events.js';
+export { IdentityAllocated, IdentityReleased, EndpointUpserted, EndpointRemoved, PolicyCidrsReferenced, identityEvents } from './catalogue/identity-events.js';
 export { PolicyAccepted, PolicyRejected, PolicyDeleted, policyEvents } from './catalogue/policy-events.js';
 export { ServiceUpserted, ServiceDeleted, BackendAdded, BackendRemoved, lbEvents } from './catalogue/lb-events.js';
 export { ALL_EVENT_DEFINITIONS, createNetledgerRegistry } from './catalogue/netledger-registry.js';

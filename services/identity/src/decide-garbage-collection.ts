@@ -7,7 +7,8 @@ import { identityStream } from './reserved-identities.js';
 export const GC_CAUSE: Cause = { kind: 'command', command: 'identity gc', actor: 'identity-service' };
 
 /**
- * Releases the cluster identities no endpoint has referenced for at least `graceMs` by `now`.
+ * Releases the cluster identities no endpoint, and the CIDR identities no policy, has referenced
+ * for at least `graceMs` by `now`.
  * "Unreferenced since" is an event time in the state, so the grace period counts across
  * restarts. Pure; ordered by number so the log reads the same for the same state.
  */
@@ -16,7 +17,7 @@ export function decideGarbageCollection(state: IdentityState, now: Date, graceMs
   const limit = now.getTime() - graceMs;
   for (const id of state.unreferenced) {
     const record = state.identities.get(id);
-    if (!record || !record.live || record.refs > 0 || record.scope !== 'cluster' || record.unreferencedSince === null) continue;
+    if (!record || !record.live || record.refs > 0 || record.scope === 'reserved' || record.unreferencedSince === null) continue;
     if (Date.parse(record.unreferencedSince) <= limit) due.push(id);
   }
   return due

@@ -1,9 +1,11 @@
 import { EventValidationError, type Cause } from '@netledger/contracts';
 import { isConcurrencyError, type AppendRequest, type AppendResult } from '@netledger/eventlog';
-import type { Namespace, ObjectChange, ObjectSource, Pod } from '@netledger/k8s';
+import type { KubeObject, Namespace, ObjectChange, ObjectSource, Pod, PolicyObject } from '@netledger/k8s';
+import type { PolicyKind } from '@netledger/policy-engine';
 import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
 import { decideEndpoints, type PodChange } from './decide-endpoints.js';
 import { decideGarbageCollection } from './decide-garbage-collection.js';
+import { decidePolicyCidrs, type PolicyCidrChange } from './decide-policy-cidrs.js';
 import { decideReservedIdentities } from './decide-reserved-identities.js';
 import { resolveIdentityOptions, type IdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
 import { listEndpoints, listIdentities } from './identity-queries.js';
@@ -11,6 +13,7 @@ import { emptyIdentityState, type IdentityState } from './identity-state.js';
 import { LabelFilter } from './label-filter.js';
 import { LoggedIdentityState } from './logged-identity-state.js';
 import { ObservedCluster, type Touched } from './observed-cluster.js';
+import { ObservedPolicies } from './observed-policies.js';
 
 /** Cause of removals found at start: the pod was deleted while the service was down. */
 const RESYNC_CAUSE: Cause = { kind: 'command', command: 'identity resync', actor: 'identity-service' };
@@ -35,12 +38,16 @@ export class IdentityDomain implements ServiceDomain {
   private readonly cluster: ObservedCluster;
   private logged: LoggedIdentityState | undefined;
   private context: ServiceContext | undefined;
-  private sources: Array<ObjectSource<Pod> | ObjectSource<Namespace>> = [];
+  private readonly policies = new ObservedPolicies();
+  private sources: Array<ObjectSource<KubeObject>> = [];
 
   private readonly dirty = new Map<string, Cause>();
   /** Pods waiting for a free identity number, and pods waiting for their namespace. */
   private readonly exhausted = new Map<string, Cause>();
   private readonly awaitingNamespace = new Map<string, Cause>();
+  /** Policies whose CIDR references to decide, and those waiting for a free CIDR number, by stream. */
+  private readonly dirtyPolicies = new Map<string, PolicyCidrChange>();
+  private readonly exhaustedPolicies = new Map<string, PolicyCidrChange>();
   private gcRequested = false;
   private worker: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -50,6 +57,7 @@ export class IdentityDomain implements ServiceDomain {
 
   private failedAllocations = 0;
   private invalidPods = 0;
+  private invalidPolicies = 0;
   private released = 0;
   private conflicts = 0;
   private lastProblem: string | undefined;
@@ -79,16 +87,30 @@ export class IdentityDomain implements ServiceDomain {
     const pods = context.sources.pods();
     this.sources.push(pods);
     await pods.start((c) => this.onPod(c));
+    const policySources: Array<[PolicyKind, ObjectSource<PolicyObject>]> = [
+      ['NetworkPolicy', context.sources.networkPolicies()],
+      ['CiliumNetworkPolicy', context.sources.ciliumNetworkPolicies()],
+      ['CiliumClusterwideNetworkPolicy', context.sources.ciliumClusterwideNetworkPolicies()],
+    ];
+    for (const [kind, source] of policySources) {
+      this.sources.push(source);
+      await source.start((c) => this.onPolicy(kind, c));
+    }
 
-    // Both sources have listed everything: endpoints whose pod is gone were deleted while we were down.
+    // Every source has listed everything: endpoints whose pod is gone were deleted while we were
+    // down, and so were policies that still hold CIDR references but are not listed.
     for (const key of this.state.endpoints.keys()) if (!this.cluster.hasPod(key)) this.dirty.set(key, RESYNC_CAUSE);
+    for (const [stream, p] of this.state.policyCidrs) {
+      if (p.cidrs.length === 0 || this.policies.isListed(stream)) continue;
+      this.dirtyPolicies.set(stream, { stream, policyKind: p.policyKind, namespace: p.namespace, name: p.name, cidrs: [], cause: RESYNC_CAUSE });
+    }
     this.synced = true;
     this.kick();
     await this.settled();
     this.gcTimer = setInterval(() => this.requestGc(), this.options.gcIntervalMs);
     this.gcTimer.unref();
     context.logger.info(
-      `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force; ` +
+      `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force (${this.cidrIdentities()} CIDR); ` +
         `cluster range ${this.options.clusterRange.first}-${this.options.clusterRange.last}, gc grace ${this.options.gcGraceMs / 1000}s`,
     );
   }
@@ -130,6 +152,10 @@ export class IdentityDomain implements ServiceDomain {
       pendingPods: [...this.exhausted.keys()].slice(0, STATUS_LIST_LIMIT),
       awaitingNamespace: this.awaitingNamespace.size,
       invalidPods: this.invalidPods,
+      cidrIdentities: this.cidrIdentities(),
+      invalidPolicies: this.invalidPolicies,
+      pendingPolicyCount: this.exhaustedPolicies.size,
+      queuedPolicies: this.dirtyPolicies.size,
       releasedIdentities: this.released,
       concurrencyConflicts: this.conflicts,
       queuedPods: this.dirty.size,
@@ -142,6 +168,22 @@ export class IdentityDomain implements ServiceDomain {
       identities: (params) => listIdentities(this.state, params),
       endpoints: (params) => listEndpoints(this.state, params),
     };
+  }
+
+  private cidrIdentities(): number {
+    let n = 0;
+    for (const r of this.state.identities.values()) if (r.live && r.scope === 'cidr') n++;
+    return n;
+  }
+
+  private onPolicy(kind: PolicyKind, change: ObjectChange<PolicyObject>): void {
+    const seen = this.policies.onPolicy(kind, change);
+    if (seen.kind === 'invalid') {
+      this.problem(`${seen.problem}; its CIDR references in force (if any) stay`, () => this.invalidPolicies++);
+      return;
+    }
+    this.dirtyPolicies.set(seen.change.stream, seen.change);
+    this.kick();
   }
 
   private onPod(change: ObjectChange<Pod>): void {
@@ -167,7 +209,7 @@ export class IdentityDomain implements ServiceDomain {
   /** Starts the worker unless it runs, the sources are still listing, or appends are backing off. */
   private kick(): void {
     if (!this.synced || this.stopped || this.worker || this.retryTimer) return;
-    if (this.dirty.size === 0 && !this.gcRequested) return;
+    if (this.dirty.size === 0 && this.dirtyPolicies.size === 0 && !this.gcRequested) return;
     // Waiting one turn of the event loop lets changes delivered together (an informer's burst,
     // a list) land in one batch instead of the first of them going alone.
     this.worker = new Promise<void>((resolve) => setImmediate(resolve))
@@ -196,6 +238,8 @@ export class IdentityDomain implements ServiceDomain {
       if (this.gcRequested) {
         this.gcRequested = false;
         await this.append(decideGarbageCollection(this.state, this.options.clock(), this.options.gcGraceMs));
+      } else if (this.dirtyPolicies.size > 0) {
+        await this.decidePolicies();
       } else if (this.dirty.size > 0) {
         await this.decideBatch(this.takeBatch());
       } else {
@@ -213,6 +257,46 @@ export class IdentityDomain implements ServiceDomain {
       if (batch.length >= this.options.batchSize) break;
     }
     return batch;
+  }
+
+  /** Policies are few and change rarely: all queued ones go in one append. */
+  private async decidePolicies(): Promise<void> {
+    const batch = [...this.dirtyPolicies.values()];
+    this.dirtyPolicies.clear();
+    const decisions = decidePolicyCidrs(this.state, batch);
+    const outcome = await this.append(decisions.requests);
+    if (outcome === 'invalid') {
+      // One by one, so only the policy whose event is rejected is left out.
+      if (batch.length > 1) {
+        for (const change of batch) await this.decidePolicyAlone(change);
+      } else {
+        this.invalidPolicies++;
+      }
+      return;
+    }
+    if (outcome === 'retry') {
+      for (const c of batch) if (!this.dirtyPolicies.has(c.stream)) this.dirtyPolicies.set(c.stream, c);
+      return;
+    }
+    this.notePolicyOutcome(batch, decisions.exhausted);
+  }
+
+  private async decidePolicyAlone(change: PolicyCidrChange): Promise<void> {
+    const decisions = decidePolicyCidrs(this.state, [change]);
+    const outcome = await this.append(decisions.requests);
+    if (outcome === 'invalid') this.invalidPolicies++;
+    else if (outcome === 'retry') this.dirtyPolicies.set(change.stream, change);
+    else this.notePolicyOutcome([change], decisions.exhausted);
+  }
+
+  private notePolicyOutcome(batch: readonly PolicyCidrChange[], exhausted: readonly string[]): void {
+    for (const c of batch) this.exhaustedPolicies.delete(c.stream);
+    const byStream = new Map(batch.map((c) => [c.stream, c]));
+    for (const stream of exhausted) this.exhaustedPolicies.set(stream, byStream.get(stream)!);
+    if (exhausted.length > 0) {
+      this.failedAllocations += exhausted.length;
+      this.problem(`CIDR identity range exhausted: ${this.exhaustedPolicies.size} policies wait for a number to be released (e.g. ${exhausted[0]})`);
+    }
   }
 
   private async decideBatch(batch: readonly PodChange[]): Promise<void> {
@@ -265,6 +349,7 @@ export class IdentityDomain implements ServiceDomain {
         await this.logged!.rebuild();
         for (const key of this.state.endpoints.keys()) this.dirty.set(key, RESYNC_CAUSE);
         for (const key of this.cluster.podKeys()) this.dirty.set(key, RESYNC_CAUSE);
+        for (const change of this.policies.current()) this.dirtyPolicies.set(change.stream, change);
         return 'retry';
       }
       this.problem(`append failed, retrying in ${APPEND_RETRY_MS} ms: ${(e as Error).message}`);
@@ -282,6 +367,7 @@ export class IdentityDomain implements ServiceDomain {
     this.context!.logger.info(`gc: released ${released} identities unreferenced for ${this.options.gcGraceMs / 1000}s`);
     // Numbers are free again: pods that found none get another try.
     for (const [key, cause] of this.exhausted) if (!this.dirty.has(key)) this.dirty.set(key, cause);
+    for (const [stream, change] of this.exhaustedPolicies) if (!this.dirtyPolicies.has(stream)) this.dirtyPolicies.set(stream, change);
   }
 
   private problem(message: string, count?: () => void): void {

@@ -1,13 +1,15 @@
-import type { EventData, EventEnvelope, EndpointRemoved, EndpointUpserted, IdentityAllocated, IdentityReleased } from '@netledger/contracts';
+import type { EventData, EventEnvelope, EndpointRemoved, EndpointUpserted, IdentityAllocated, IdentityReleased, PolicyCidrsReferenced } from '@netledger/contracts';
 import type { Projection } from '@netledger/eventlog';
+import { cidrLabels } from './policy-cidrs.js';
 import { labelSetKey } from './security-labels.js';
-import { emptyIdentityState, type EndpointRecord, type IdentityRecord, type IdentityScope, type IdentityState } from './identity-state.js';
+import { emptyIdentityState, type EndpointRecord, type IdentityRecord, type IdentityScope, type IdentityState, type PolicyCidrsRecord } from './identity-state.js';
 
 interface StoredState {
   readonly identities: IdentityRecord[];
   readonly cursors: Array<[IdentityScope, number]>;
   readonly endpoints: Array<[string, EndpointRecord]>;
   readonly endpointVersions: Array<[string, number]>;
+  readonly policyCidrs: Array<[string, PolicyCidrsRecord]>;
 }
 
 /**
@@ -16,7 +18,8 @@ interface StoredState {
  */
 export const identityProjection: Projection<IdentityState> = {
   name: 'identity-state',
-  version: 1,
+  // 2: policies' CIDR references.
+  version: 2,
   initial: emptyIdentityState,
   apply(state, event) {
     switch (event.type) {
@@ -32,6 +35,9 @@ export const identityProjection: Projection<IdentityState> = {
       case 'EndpointRemoved':
         removed(state, event as EventEnvelope<string, EventData<typeof EndpointRemoved>>);
         break;
+      case 'PolicyCidrsReferenced':
+        cidrsReferenced(state, event as EventEnvelope<string, EventData<typeof PolicyCidrsReferenced>>);
+        break;
       default:
         // Types this version does not know change nothing it decides on.
         break;
@@ -44,6 +50,7 @@ export const identityProjection: Projection<IdentityState> = {
       cursors: [...state.cursors],
       endpoints: [...state.endpoints],
       endpointVersions: [...state.endpointVersions],
+      policyCidrs: [...state.policyCidrs],
     };
   },
   fromSnapshot(stored) {
@@ -58,6 +65,7 @@ export const identityProjection: Projection<IdentityState> = {
     for (const [scope, id] of s.cursors) state.cursors.set(scope, id);
     for (const [key, e] of s.endpoints) state.endpoints.set(key, e);
     for (const [key, v] of s.endpointVersions) state.endpointVersions.set(key, v);
+    for (const [key, p] of s.policyCidrs) state.policyCidrs.set(key, p);
     return state;
   },
 };
@@ -111,6 +119,24 @@ function removed(state: IdentityState, e: EventEnvelope<string, EventData<typeof
   if (previous) unreference(state, previous.identity, e.time);
   state.endpoints.delete(key);
   state.endpointVersions.set(key, e.version);
+}
+
+/**
+ * A policy's CIDRs replace its previous ones: prefixes it gained reference their identity (the
+ * same append allocated it first when it was new), prefixes it lost drop theirs.
+ */
+function cidrsReferenced(state: IdentityState, e: EventEnvelope<string, EventData<typeof PolicyCidrsReferenced>>): void {
+  const d = e.data;
+  const before = new Set(state.policyCidrs.get(e.stream)?.cidrs ?? []);
+  const after = new Set(d.cidrs);
+  for (const prefix of after) if (!before.has(prefix)) referenceCidr(state, prefix, (id) => reference(state, id));
+  for (const prefix of before) if (!after.has(prefix)) referenceCidr(state, prefix, (id) => unreference(state, id, e.time));
+  state.policyCidrs.set(e.stream, { policyKind: d.policyKind, namespace: d.namespace, name: d.name, cidrs: d.cidrs, version: e.version });
+}
+
+function referenceCidr(state: IdentityState, prefix: string, change: (id: number) => void): void {
+  const id = state.byLabels.get(labelSetKey(cidrLabels(prefix)));
+  if (id !== undefined) change(id);
 }
 
 function reference(state: IdentityState, id: number): void {

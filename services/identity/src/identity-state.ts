@@ -1,6 +1,7 @@
+import type { PolicyKind } from '@netledger/policy-engine';
 import type { NamedPort } from './pod-endpoint.js';
 
-/** Where an identity number comes from: fixed, per label set in the cluster, or per CIDR (later). */
+/** Where an identity number comes from: fixed, per label set in the cluster, or per CIDR prefix. */
 export type IdentityScope = 'reserved' | 'cluster' | 'cidr';
 
 /** One identity number as the log has it. Released numbers stay, to know their stream version. */
@@ -12,7 +13,7 @@ export interface IdentityRecord {
   version: number;
   /** Allocated and not released. */
   live: boolean;
-  /** Endpoints using it. */
+  /** Endpoints using it (cluster scope), or policies referencing its prefix (cidr scope). */
   refs: number;
   /** Event time at which the last reference went (or of the allocation, before the first); null while referenced. */
   unreferencedSince: string | null;
@@ -35,9 +36,9 @@ export interface EndpointRecord {
  * numbers are live, the last one handed out per scope) and the endpoints in force. Indexes
  * (`byLabels`, `unreferenced`) are derived and rebuilt when a snapshot is loaded.
  *
- * CIDR identities (scope `cidr`, numbers `(1 << 24) | n`) fit as they are: they live in
- * `identities` and `byLabels` under their `cidr:<prefix>` label, with their own cursor;
- * their references would come from policies rather than endpoints.
+ * CIDR identities (scope `cidr`, numbers `(1 << 24) | n`) live in `identities` and `byLabels`
+ * under their `cidr:<prefix>` label, with their own cursor; their references are the policies
+ * in `policyCidrs` that list the prefix.
  */
 export interface IdentityState {
   /** Every identity number ever allocated, by number. */
@@ -55,6 +56,21 @@ export interface IdentityState {
    * pod that comes back under the same name appends at the right expected version.
    */
   readonly endpointVersions: Map<string, number>;
+  /**
+   * CIDR prefixes each policy references, by `cidr-references/...` stream, with the stream's
+   * version (kept with an empty list after a delete, so a policy that comes back continues it).
+   */
+  readonly policyCidrs: Map<string, PolicyCidrsRecord>;
+}
+
+/** The CIDRs one policy references, as the log has them. */
+export interface PolicyCidrsRecord {
+  readonly policyKind: PolicyKind;
+  readonly namespace: string | null;
+  readonly name: string;
+  /** Sorted, distinct; empty once the policy is deleted or references none. */
+  readonly cidrs: readonly string[];
+  readonly version: number;
 }
 
 export function emptyIdentityState(): IdentityState {
@@ -65,6 +81,7 @@ export function emptyIdentityState(): IdentityState {
     cursors: new Map(),
     endpoints: new Map(),
     endpointVersions: new Map(),
+    policyCidrs: new Map(),
   };
 }
 

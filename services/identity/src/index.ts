@@ -1,5 +1,12 @@
 export { IdentityDomain } from './identity-domain.js';
-export { RESERVED_IDENTITIES, FIRST_CLUSTER_IDENTITY, LAST_CLUSTER_IDENTITY, identityStream } from './reserved-identities.js';
+export {
+  RESERVED_IDENTITIES,
+  FIRST_CLUSTER_IDENTITY,
+  LAST_CLUSTER_IDENTITY,
+  FIRST_CIDR_IDENTITY,
+  LAST_CIDR_IDENTITY,
+  identityStream,
+} from './reserved-identities.js';
 export {
   DEFAULT_LABEL_EXCLUDE,
   DEFAULT_GC_GRACE_MS,
@@ -26,6 +33,9 @@ export { nextFreeIdentity } from './identity-allocator.js';
 export { decideEndpoints, type PodChange, type DecideContext, type EndpointDecisions } from './decide-endpoints.js';
 export { decideGarbageCollection, GC_CAUSE } from './decide-garbage-collection.js';
 export { decideReservedIdentities } from './decide-reserved-identities.js';
+export { decidePolicyCidrs, CIDR_RANGE, type PolicyCidrChange, type PolicyCidrDecisions } from './decide-policy-cidrs.js';
+export { policyCidrs, cidrLabels, cidrReferencesStream, CIDR_SOURCE } from './policy-cidrs.js';
+export { ObservedPolicies, type PolicyObservation } from './observed-policies.js';
 export { identityProjection } from './identity-projection.js';
 export {
   emptyIdentityState,
@@ -33,6 +43,7 @@ export {
   type IdentityState,
   type IdentityRecord,
   type EndpointRecord,
+  type PolicyCidrsRecord,
   type IdentityScope,
 } from './identity-state.js';
 export { listIdentities, listEndpoints, type IdentityRow, type EndpointRow } from './identity-queries.js';

@@ -16,6 +16,10 @@ export const RESERVED_IDENTITIES: ReadonlyArray<{ readonly id: number; readonly 
 export const FIRST_CLUSTER_IDENTITY = 256;
 export const LAST_CLUSTER_IDENTITY = 65535;
 
+/** CIDR identities: Cilium's node-local scope, `(1 << 24) | n` with n from 1. */
+export const FIRST_CIDR_IDENTITY = (1 << 24) | 1;
+export const LAST_CIDR_IDENTITY = (1 << 24) | 0xffffff;
+
 export function identityStream(id: number): string {
   return `identity/${id}`;
 }

@@ -64,4 +64,24 @@ export const EndpointRemoved = defineEvent({
   ),
 });
 
-export const identityEvents = [IdentityAllocated, IdentityReleased, EndpointUpserted, EndpointRemoved] as const;
+/**
+ * Stream `cidr-references/<policyKind>/<namespace>/<name>` (`cidr-references/<policyKind>/<name>`
+ * when cluster-wide). The CIDR identities a policy holds; they stay allocated while any policy
+ * lists them. An empty list (policy deleted, or its CIDRs gone) drops the policy's references.
+ */
+export const PolicyCidrsReferenced = defineEvent({
+  service: 'identity',
+  type: 'PolicyCidrsReferenced',
+  description: 'The normalized CIDR prefixes a policy now references, each held by a CIDR identity (empty: none any more).',
+  schema: Type.Object(
+    {
+      policyKind: Type.Union([Type.Literal('NetworkPolicy'), Type.Literal('CiliumNetworkPolicy'), Type.Literal('CiliumClusterwideNetworkPolicy')]),
+      namespace: Type.Union([Type.String(), Type.Null()], { description: 'null for CiliumClusterwideNetworkPolicy' }),
+      name: Type.String(),
+      cidrs: Type.Array(Type.String({ description: 'normalized prefix, e.g. 10.0.0.0/8' }), { description: 'Sorted, distinct' }),
+    },
+    { additionalProperties: false },
+  ),
+});
+
+export const identityEvents = [IdentityAllocated, IdentityReleased, EndpointUpserted, EndpointRemoved, PolicyCidrsReferenced] as const;

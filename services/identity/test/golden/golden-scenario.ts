@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { EventEnvelope } from '@netledger/contracts';
-import { objectKey, type KubeObject, type Namespace, type Pod } from '@netledger/k8s';
+import { objectKey, type KubeObject, type MemoryClusterSources, type MemoryObjectSource } from '@netledger/k8s';
 import { parseDuration, type IdentityOptions } from '../../src/index.js';
 import { IdentityHarness } from '../support/identity-harness.js';
 
@@ -22,7 +22,8 @@ export interface GoldenStep {
 
 /**
  * Runs a scenario directory: each `NN-<verb>-<what>.yaml` file is one step, in name order.
- * - apply:   every document (Namespace, Pod) is created or updated, as a watch delivers it;
+ * - apply:   every document (Namespace, Pod, NetworkPolicy, CiliumNetworkPolicy,
+ *            CiliumClusterwideNetworkPolicy) is created or updated, as a watch delivers it;
  * - delete:  every document names an object (kind, namespace, name) to delete;
  * - advance: `{ minutes: N }` moves the clock, then the garbage collector runs;
  * - restart: the domain stops and a new one starts on the same log and sources.
@@ -47,18 +48,13 @@ export async function runScenario(dir: string): Promise<GoldenStep[]> {
       const verb = file.replace(/\.yaml$/, '').split('-')[1];
       const docs = readDocuments(join(dir, file));
       if (verb === 'apply') {
-        for (const o of docs) {
-          if (o.kind === 'Namespace') await h.sources.namespaceSource.upsert(stamp(o as Namespace));
-          else if (o.kind === 'Pod') await h.sources.podSource.upsert(stamp(o as Pod));
-          else throw new Error(`${file}: cannot apply kind ${String(o.kind)}`);
-        }
+        for (const o of docs) await sourceOf(h.sources, o, file).upsert(stamp(o));
       } else if (verb === 'delete') {
         for (const o of docs) {
-          const source = o.kind === 'Namespace' ? h.sources.namespaceSource : h.sources.podSource;
-          const last = (source.list() as KubeObject[]).find((x) => objectKey(x) === objectKey(o));
+          const source = sourceOf(h.sources, o, file);
+          const last = source.list().find((x) => objectKey(x) === objectKey(o));
           if (!last) throw new Error(`${file}: ${String(o.kind)} ${objectKey(o)} does not exist`);
-          if (o.kind === 'Namespace') await h.sources.namespaceSource.delete(last as Namespace);
-          else await h.sources.podSource.delete(last as Pod);
+          await source.delete(last);
         }
       } else if (verb === 'advance') {
         const minutes = (docs[0] as unknown as { minutes?: number } | undefined)?.minutes;
@@ -79,6 +75,19 @@ export async function runScenario(dir: string): Promise<GoldenStep[]> {
   } finally {
     await h.close();
   }
+}
+
+function sourceOf(sources: MemoryClusterSources, o: KubeObject, file: string): MemoryObjectSource<KubeObject> {
+  const byKind: Record<string, MemoryObjectSource<KubeObject>> = {
+    Namespace: sources.namespaceSource as MemoryObjectSource<KubeObject>,
+    Pod: sources.podSource as MemoryObjectSource<KubeObject>,
+    NetworkPolicy: sources.networkPolicySource,
+    CiliumNetworkPolicy: sources.cnpSource,
+    CiliumClusterwideNetworkPolicy: sources.ccnpSource,
+  };
+  const source = typeof o.kind === 'string' ? byKind[o.kind] : undefined;
+  if (!source) throw new Error(`${file}: cannot apply kind ${String(o.kind)}`);
+  return source;
 }
 
 function readDocuments(file: string): KubeObject[] {
