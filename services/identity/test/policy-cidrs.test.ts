@@ -81,7 +81,7 @@ describe('ObservedPolicies', () => {
     const observed = new ObservedPolicies();
     const seen = observed.onPolicy('CiliumClusterwideNetworkPolicy', {
       type: 'upsert',
-      object: { metadata: { name: 'corp' }, spec: { endpointSelector: {}, ingress: [{ fromCIDR: ['10.0.0.0/8'] }] } },
+      object: { metadata: { name: 'corp', uid: 'u2', resourceVersion: '1' }, spec: { endpointSelector: {}, ingress: [{ fromCIDR: ['10.0.0.0/8'] }] } },
     });
     assert.equal(seen.kind === 'change' ? seen.change.stream : undefined, 'cidr-references/CiliumClusterwideNetworkPolicy/corp');
     assert.equal(seen.kind === 'change' ? seen.change.namespace : undefined, null);
