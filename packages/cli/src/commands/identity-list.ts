@@ -3,12 +3,13 @@ import { fetchQuery, isAlive, readRunFiles, type DataDir } from '@netledger/runt
 import { CliError } from '../cli-error.js';
 import { printJson, table, type OutputFormat } from '../output.js';
 
-export const IDENTITY_LIST_HELP = `Usage: netledger identity list [--data-dir DIR] [-o json]
+export const IDENTITY_LIST_HELP = `Usage: netledger identity list [--data-dir DIR] [--scope reserved|cluster|cidr] [-o json]
 
 The security identities in force, as the identity service allocated them, like cilium identity
-list: number, scope (reserved, cluster, cidr), how many endpoints use it, and its labels. An
-identity with 0 references is released once its grace period (--identity-gc-grace) ends.
--o json prints the rows with the time the last reference went.`;
+list: number, scope (reserved, cluster, cidr), how many endpoints (for a cidr identity: how many
+policies) reference it, and its labels (cidr:<prefix> for a CIDR identity). An identity with 0
+references is released once its grace period (--identity-gc-grace) ends. --scope lists one
+scope only. -o json prints the rows with the time the last reference went.`;
 
 /** Runs one query of the identity service of the stack in `dataDir`; a CliError says what is missing. */
 export async function queryIdentityService<T>(dataDir: DataDir, name: string, params: Record<string, string> = {}): Promise<T> {
@@ -23,9 +24,9 @@ export async function queryIdentityService<T>(dataDir: DataDir, name: string, pa
   }
 }
 
-/** `netledger identity list`: prints every live identity (to `print` when given). Exit code 0. */
-export async function identityList(dataDir: DataDir, output: OutputFormat, print?: (text: string) => void): Promise<number> {
-  const rows = await queryIdentityService<IdentityRow[]>(dataDir, 'identities');
+/** `netledger identity list`: prints every live identity, or those of `scope` (to `print` when given). Exit code 0. */
+export async function identityList(dataDir: DataDir, output: OutputFormat, print?: (text: string) => void, scope?: string): Promise<number> {
+  const rows = await queryIdentityService<IdentityRow[]>(dataDir, 'identities', scope === undefined ? {} : { scope });
   if (output === 'json') {
     if (print) print(JSON.stringify(rows, null, 2));
     else printJson(rows);
