@@ -110,7 +110,7 @@ export class IdentityDomain implements ServiceDomain {
     this.gcTimer = setInterval(() => this.requestGc(), this.options.gcIntervalMs);
     this.gcTimer.unref();
     context.logger.info(
-      `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force (${this.cidrIdentities()} CIDR); ` +
+      `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force (${this.liveIdentities().cidr} CIDR); ` +
         `cluster range ${this.options.clusterRange.first}-${this.options.clusterRange.last}, gc grace ${this.options.gcGraceMs / 1000}s`,
     );
   }
@@ -139,11 +139,10 @@ export class IdentityDomain implements ServiceDomain {
   }
 
   status(): Record<string, unknown> & { healthy?: boolean } {
-    let live = 0;
-    for (const r of this.state.identities.values()) if (r.live) live++;
+    const live = this.liveIdentities();
     return {
       synced: this.synced,
-      identities: live,
+      identities: live.all,
       unreferencedIdentities: this.state.unreferenced.size,
       endpoints: this.state.endpoints.size,
       identityExhausted: this.exhausted.size > 0,
@@ -152,7 +151,7 @@ export class IdentityDomain implements ServiceDomain {
       pendingPods: [...this.exhausted.keys()].slice(0, STATUS_LIST_LIMIT),
       awaitingNamespace: this.awaitingNamespace.size,
       invalidPods: this.invalidPods,
-      cidrIdentities: this.cidrIdentities(),
+      cidrIdentities: live.cidr,
       invalidPolicies: this.invalidPolicies,
       pendingPolicyCount: this.exhaustedPolicies.size,
       queuedPolicies: this.dirtyPolicies.size,
@@ -170,10 +169,15 @@ export class IdentityDomain implements ServiceDomain {
     };
   }
 
-  private cidrIdentities(): number {
-    let n = 0;
-    for (const r of this.state.identities.values()) if (r.live && r.scope === 'cidr') n++;
-    return n;
+  private liveIdentities(): { all: number; cidr: number } {
+    let all = 0;
+    let cidr = 0;
+    for (const r of this.state.identities.values()) {
+      if (!r.live) continue;
+      all++;
+      if (r.scope === 'cidr') cidr++;
+    }
+    return { all, cidr };
   }
 
   private onPolicy(kind: PolicyKind, change: ObjectChange<PolicyObject>): void {

@@ -74,7 +74,7 @@ export class LoggedIdentityState {
    */
   private async maybeSnapshot(): Promise<void> {
     if (this.snapshotEvery <= 0) return;
-    const size = this.current.identities.size + this.current.endpointVersions.size;
+    const size = this.current.identities.size + this.current.endpointVersions.size + this.current.policyCidrs.size;
     if (this.appliedSeq - this.snapshotSeq < Math.max(this.snapshotEvery, size)) return;
     await this.snapshot();
   }
