@@ -116,8 +116,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['identity', 'list'],
     summary: 'security identities: id, scope, labels, references',
     help: IDENTITY_LIST_HELP,
-    options: {},
-    run: ({ values, dataDir }) => identityList(dataDir, parseOutput(str(values, 'output'))),
+    options: { scope: { type: 'string' } },
+    run: ({ values, dataDir }) => identityList(dataDir, parseOutput(str(values, 'output')), undefined, str(values, 'scope')),
   },
   {
     words: ['endpoint', 'list'],
