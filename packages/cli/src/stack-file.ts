@@ -41,7 +41,7 @@ export function serviceStorage(dataDir: DataDir, service: ServiceName): StorageC
 /** The service owning a stream, from the stream's first segment. */
 export function serviceOfStream(stream: string): ServiceName {
   const kind = stream.split('/')[0] ?? '';
-  const owner: Record<string, ServiceName> = { identity: 'identity', endpoint: 'identity', policy: 'policy', cnp: 'policy', ccnp: 'policy', service: 'lb' };
+  const owner: Record<string, ServiceName> = { identity: 'identity', endpoint: 'identity', 'cidr-references': 'identity', policy: 'policy', cnp: 'policy', ccnp: 'policy', service: 'lb' };
   const s = owner[kind];
   if (s) return s;
   if (isServiceName(kind)) return kind;
