@@ -40,6 +40,12 @@ interface PublishItem {
   readonly payload: string;
 }
 
+// Outbox rows are deleted in batches, not after every publish: an ack is a write transaction
+// (an fsync) competing with appends. Deferring it is safe: a relay that dies with rows
+// published but not acked finds them in the stream at its next start and acks them then.
+const ACK_EVERY_EVENTS = 5000;
+const ACK_DELAY_MS = 100;
+
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 const ACK_TIMEOUT_MS = 10_000;
@@ -76,6 +82,11 @@ export class OutboxRelay {
   private stopWatching: (() => void) | undefined;
   /** Last stream sequence known to hold our events; undefined until (re)checked against the log. */
   private streamLast: number | undefined;
+
+  /** Published and confirmed by JetStream, but not yet removed from the outbox. */
+  private unackedUpTo = 0;
+  private unackedCount = 0;
+  private lastAckAt = 0;
 
   private connected = false;
   private published = 0;
@@ -115,6 +126,7 @@ export class OutboxRelay {
     this.interrupt.fire();
     await this.loop;
     this.loop = undefined;
+    await this.ackOutbox(true).catch((e: unknown) => this.report(e));
     this.stopWatching?.();
     this.stopWatching = undefined;
   }
@@ -132,6 +144,7 @@ export class OutboxRelay {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      await this.ackOutbox(true);
       const [pending] = await this.log.outboxPeek(1);
       if (!pending) return true;
       const left = deadline - Date.now();
@@ -158,6 +171,7 @@ export class OutboxRelay {
       let busy: boolean;
       try {
         busy = await this.round();
+        await this.ackOutbox(false);
         this.backoff.reset();
         this.lastError = undefined;
       } catch (e) {
@@ -167,7 +181,7 @@ export class OutboxRelay {
         await this.interrupt.wait(this.backoff.next());
         continue;
       }
-      if (!busy) await this.wake.wait(this.pollIntervalMs);
+      if (!busy) await this.wake.wait(this.unackedCount > 0 ? Math.min(this.pollIntervalMs, ACK_DELAY_MS) : this.pollIntervalMs);
     }
   }
 
@@ -179,7 +193,8 @@ export class OutboxRelay {
       if (this.stopping) return false;
     }
     const streamLast = this.streamLast!;
-    const batch = await this.log.outboxPeek(this.batchSize);
+    // Rows published but not yet acked are still in the outbox: read after them.
+    const batch = await this.log.outboxPeek(this.batchSize, streamLast);
     const first = batch[0];
     if (!first) return false;
     if (first.seq !== streamLast + 1) {
@@ -277,12 +292,30 @@ export class OutboxRelay {
       count += 1;
     }
     if (count > 0) {
-      if (fromOutbox) await this.log.outboxAck(confirmed);
+      if (fromOutbox) {
+        this.unackedUpTo = confirmed;
+        this.unackedCount += count;
+      }
       this.streamLast = confirmed;
       this.lastPublishedSeq = confirmed;
       this.published += count;
     }
     if (failure) throw failure;
+  }
+
+  /** Removes published rows from the outbox: when forced, or once enough rows or time have piled up. */
+  private async ackOutbox(force: boolean): Promise<void> {
+    if (this.unackedCount === 0) return;
+    if (!force && this.unackedCount < ACK_EVERY_EVENTS && Date.now() - this.lastAckAt < ACK_DELAY_MS) return;
+    const upTo = this.unackedUpTo;
+    const count = this.unackedCount;
+    await this.log.outboxAck(upTo);
+    this.lastAckAt = Date.now();
+    if (this.unackedUpTo === upTo) {
+      this.unackedCount = 0;
+    } else {
+      this.unackedCount -= count;
+    }
   }
 
   private publishError(it: PublishItem, cause: Error): Error {

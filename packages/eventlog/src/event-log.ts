@@ -88,8 +88,8 @@ export interface EventLog {
 
   head(): Promise<LogHead>;
 
-  /** Oldest unpublished events, in sequence order. */
-  outboxPeek(limit: number): Promise<OutboxEntry[]>;
+  /** Oldest unpublished events, in sequence order; with `afterSeq`, only those after it. */
+  outboxPeek(limit: number, afterSeq?: number): Promise<OutboxEntry[]>;
   /** Marks every outbox entry up to and including `seq` as published. */
   outboxAck(uptoSeq: number): Promise<void>;
 

@@ -308,7 +308,7 @@ export class SqlEventLog implements EventLog {
     return { lastSeq: Number(h.last_seq), lastTime: h.last_time, lastHash: h.last_hash, outboxBacklog: Number(backlog.n) };
   }
 
-  async outboxPeek(limit: number): Promise<OutboxEntry[]> {
+  async outboxPeek(limit: number, afterSeq = 0): Promise<OutboxEntry[]> {
     const rows = await this.db
       .selectFrom('outbox')
       .innerJoin('events', 'events.seq', 'outbox.seq')
@@ -324,6 +324,7 @@ export class SqlEventLog implements EventLog {
         'events.data',
         'outbox.subject',
       ])
+      .where('outbox.seq', '>', afterSeq)
       .orderBy('outbox.seq', 'asc')
       .limit(limit)
       .execute();
