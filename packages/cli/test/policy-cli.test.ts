@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { securityLabels, type PolicySubject } from '@netledger/policy-engine';
+import { securityLabels, workloadFromIdentityLabels, type PolicySubject } from '@netledger/policy-engine';
 import type { InForcePolicyView, PoliciesQueryResult, RejectedPolicyView, RejectedQueryResult } from '@netledger/policy-service';
 import { DataDir, StatusServer, writeRunFile } from '@netledger/runtime';
 import { CliError, UsageError } from '../src/cli-error.js';
@@ -13,7 +13,6 @@ import { parseDport, parseLabelList, parseNamespaceList } from '../src/commands/
 import { policyList, policyListRows } from '../src/commands/policy-list.js';
 import { policyMatrix } from '../src/commands/policy-matrix.js';
 import { policyTrace } from '../src/commands/policy-trace.js';
-import { splitSecurityLabels } from '../src/commands/policy-workloads.js';
 
 const DENY_ALL_X: PolicySubject[] = [
   { source: 'spec', selector: { requirements: [{ key: 'io.kubernetes.pod.namespace', operator: 'In', values: ['x'] }] }, ingress: { defaultDeny: true, rules: [] }, egress: null },
@@ -111,7 +110,7 @@ describe('policy commands', () => {
   });
 
   it('turns identity labels back into what the engine derives them from', () => {
-    const split = splitSecurityLabels([...POD_LABELS('x', 'a'), 'reserved:init']);
+    const split = workloadFromIdentityLabels([...POD_LABELS('x', 'a'), 'reserved:init']);
     assert.deepEqual(split, { labels: { pod: 'a' }, namespaceLabels: { 'kubernetes.io/metadata.name': 'x', ns: 'x' }, serviceAccount: 'default' });
     const again = securityLabels({ namespace: 'x', ...split });
     assert.deepEqual(Object.entries(again).map(([k, v]) => `k8s:${k}=${v}`).sort(), POD_LABELS('x', 'a'));

@@ -43,6 +43,7 @@ export {
   type ReservedIdentity,
   type WorkloadLabelSource,
 } from './labels/security-labels.js';
+export { K8S_LABEL_SOURCE, workloadFromIdentityLabels, type IdentityWorkloadLabels } from './labels/identity-labels.js';
 
 // Evaluation
 export {

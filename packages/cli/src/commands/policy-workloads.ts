@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import type { EndpointRow, IdentityRow } from '@netledger/identity-service';
 import type { Namespace, Pod } from '@netledger/k8s';
 import {
-  NAMESPACE_LABELS_PREFIX,
-  POD_NAMESPACE_LABEL,
-  SERVICE_ACCOUNT_LABEL,
+  workloadFromIdentityLabels,
   type EndpointPeer,
   type L4Protocol,
   type NamedPort,
@@ -26,7 +24,6 @@ export interface WorkloadOptions {
 }
 
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
-const K8S_SOURCE = 'k8s:';
 
 /**
  * The workloads as the control plane sees them. Preferred: the identity service's endpoints with
@@ -55,32 +52,11 @@ async function fromIdentityService(url: string): Promise<EndpointPeer[]> {
   for (const e of endpoints) {
     const labels = labelsById.get(e.identity);
     if (labels === undefined) continue; // released between the two reads: the endpoint is going too
-    pods.push({ kind: 'endpoint', namespace: e.namespace, name: e.pod, ...splitSecurityLabels(labels), ips: e.ips, namedPorts: namedPorts(e.namedPorts) });
+    pods.push({ kind: 'endpoint', namespace: e.namespace, name: e.pod, ...workloadFromIdentityLabels(labels), ips: e.ips, namedPorts: namedPorts(e.namedPorts) });
   }
   return pods;
 }
 
-/**
- * An identity's labels (`k8s:key=value`, sorted) back into the parts the engine derives them from,
- * so `securityLabels` of the result gives the identity's label set again.
- */
-export function splitSecurityLabels(identityLabels: readonly string[]): Pick<EndpointPeer, 'labels' | 'namespaceLabels' | 'serviceAccount'> {
-  const labels: Record<string, string> = {};
-  const namespaceLabels: Record<string, string> = {};
-  let serviceAccount: string | undefined;
-  for (const text of identityLabels) {
-    if (!text.startsWith(K8S_SOURCE)) continue; // reserved:… labels are not a pod's
-    const body = text.slice(K8S_SOURCE.length);
-    const eq = body.indexOf('=');
-    const key = eq < 0 ? body : body.slice(0, eq);
-    const value = eq < 0 ? '' : body.slice(eq + 1);
-    if (key === POD_NAMESPACE_LABEL) continue;
-    if (key === SERVICE_ACCOUNT_LABEL) serviceAccount = value;
-    else if (key.startsWith(NAMESPACE_LABELS_PREFIX)) namespaceLabels[key.slice(NAMESPACE_LABELS_PREFIX.length)] = value;
-    else labels[key] = value;
-  }
-  return { labels, namespaceLabels, ...(serviceAccount === undefined ? {} : { serviceAccount }) };
-}
 
 async function fromKubernetes(options: WorkloadOptions): Promise<EndpointPeer[]> {
   const path = options.kubeconfig ?? options.dataDir.kubeconfig;
