@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Cause } from '@netledger/contracts';
 import type { EndpointSlice, Service } from '@netledger/k8s';
 import { kubernetesCause } from './causes.js';
-import type { BackendState, Frontend, Protocol } from './lb-state.js';
+import type { BackendState, Frontend, Membership, Protocol } from './lb-state.js';
 import { backendKey, frontendKey, memberKey } from './service-keys.js';
 
 /** Kubernetes' default ClientIP affinity timeout (3 hours), and its maximum (1 day). */
@@ -23,16 +23,11 @@ export interface InputProblem {
 
 export type DesiredFrontend = Omit<Frontend, 'id'>;
 
-export interface DesiredBackend {
-  readonly portName: string;
-  readonly ip: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly node: string;
-  readonly state: BackendState;
+/** A backend the slices ask for, before its id is known. */
+export type DesiredBackend = Omit<Membership, 'backendId'> & {
   /** The EndpointSlice that lists it. */
   readonly cause: Cause;
-}
+};
 
 /** What a Service and its EndpointSlices ask of the load balancer, before ids. */
 export interface DesiredService {

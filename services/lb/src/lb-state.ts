@@ -11,16 +11,8 @@ export type Protocol = Frontend['protocol'];
 export type BackendData = EventData<typeof BackendAdded>;
 export type BackendState = BackendData['state'];
 
-/** A backend serving one port of one service. */
-export interface Membership {
-  readonly backendId: number;
-  readonly portName: string;
-  readonly ip: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly node: string;
-  readonly state: BackendState;
-}
+/** A backend serving one port of one service: what its last `BackendAdded` said, less the service id. */
+export type Membership = Readonly<Omit<BackendData, 'serviceId'>>;
 
 /** A load-balanced service as its events left it. */
 export interface ServiceRecord {
