@@ -81,6 +81,8 @@ export interface EventLog {
   readStreamBackward(stream: string, fromVersion?: number, options?: ReadOptions): Promise<EventEnvelope[]>;
   /** The whole log from sequence `fromSeq` (inclusive) upward. */
   readAll(fromSeq: number, options?: ReadOptions): Promise<EventEnvelope[]>;
+  /** Sequence of the last event appended at or before `until` (0 when none); a binary search, not a scan. */
+  lastSeqAt(until: Date): Promise<number>;
   /** The whole log from `fromSeq` upward, stopping at the last event appended at or before `until`. */
   readUntil(until: Date, fromSeq?: number, options?: ReadOptions): Promise<EventEnvelope[]>;
   /** Iterates the whole log from `fromSeq` in pages, for replays that must not hold everything in memory. */

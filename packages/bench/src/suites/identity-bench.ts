@@ -88,6 +88,7 @@ function nullEventLog(): EventLog {
     readStreamBackward: unsupported,
     readAll: unsupported,
     readUntil: unsupported,
+    lastSeqAt: unsupported,
     iterate: async function* () {},
     head: async () => ({ lastSeq: seq, lastTime: null, outboxBacklog: 0, lastHash: '' }),
     outboxPeek: unsupported,

@@ -85,9 +85,9 @@ async function initial(log: EventLog, since: Since): Promise<EventEnvelope[]> {
     const { lastSeq } = await log.head();
     return log.readAll(Math.max(1, lastSeq - since.last + 1), { limit: since.last });
   }
-  // First event at or after the time: everything up to just before it is skipped.
-  const before = await log.readUntil(new Date(since.time.getTime() - 1), 1, {});
-  return log.readAll((before.at(-1)?.seq ?? 0) + 1, { limit: 100_000 });
+  // From the first event at or after the time: find where the time starts without reading what precedes it.
+  const before = await log.lastSeqAt(new Date(since.time.getTime() - 1));
+  return log.readAll(before + 1, { limit: 100_000 });
 }
 
 async function startAfter(log: EventLog, since: Since): Promise<number> {

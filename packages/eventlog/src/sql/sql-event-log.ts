@@ -275,7 +275,7 @@ export class SqlEventLog implements EventLog {
    * The last sequence appended at or before `until` (0 if none). Times never decrease along
    * the gap-free sequence, so a binary search over seq finds it in about log2(events) lookups.
    */
-  private async lastSeqAt(until: Date): Promise<number> {
+  async lastSeqAt(until: Date): Promise<number> {
     const t = until.toISOString();
     const head = await this.db.selectFrom('log_head').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow();
     let lo = 0;

@@ -64,6 +64,9 @@ export function readCases(ctx: SuiteContext): void {
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T10:00:30.000Z'))), [1]);
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T10:01:00.000Z'))), [1, 2]);
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T12:00:00.000Z'))), [1, 2, 3, 4]);
+      assert.equal(await log.lastSeqAt(at('2026-01-01T09:59:59.999Z')), 0);
+      assert.equal(await log.lastSeqAt(at('2026-01-01T10:00:30.000Z')), 1);
+      assert.equal(await log.lastSeqAt(at('2026-01-01T12:00:00.000Z')), 4);
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T10:02:00.000Z'), 2)), [2, 3, 4]);
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T10:02:00.000Z'), 2, { limit: 2 })), [2, 3]);
       assert.deepEqual(seqs(await log.readUntil(at('2026-01-01T10:01:59.000Z'), 3)), []);
