@@ -37,6 +37,8 @@ const packages = [
   { pkg: 'llvm', present: () => have('llc') || have('llvm-strip'), modes: ['start', 'test', 'bench'] },
   { pkg: 'libbpf-dev', present: () => existsSync('/usr/include/bpf/bpf_helpers.h'), modes: ['start', 'test', 'bench'] },
   { pkg: 'iproute2', present: () => have('ip') && have('tc'), modes: ['start', 'test', 'bench'] },
+  // bpftool creates and pins the agent's maps (the npm bpf package opens pinned maps but cannot pin).
+  { pkg: 'bpftool', present: () => have('bpftool') || existsSync('/usr/sbin/bpftool'), modes: ['start', 'test', 'bench'] },
   { pkg: 'iptables', present: () => have('iptables-save'), modes: ['test'] },
 ];
 
@@ -95,6 +97,11 @@ function checkAddons() {
     new Database(':memory:').close();
   } catch (e) {
     fail(`the better-sqlite3 native addon does not load (${e.message.split('\n')[0]}): run \`npm rebuild better-sqlite3\``);
+  }
+  try {
+    createRequire(join(root, 'packages', 'datapath', 'package.json'))('bpf');
+  } catch (e) {
+    fail(`the bpf native addon does not load (${e.message.split('\n')[0]}): run \`npm rebuild bpf\``);
   }
 }
 
