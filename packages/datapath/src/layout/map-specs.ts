@@ -1,0 +1,83 @@
+import { MapEntryError } from '../datapath-errors.js';
+import { endpointKeyCodec, endpointValueCodec } from './endpoint-codec.js';
+import { ipcacheKeyCodec, ipcacheValueCodec } from './ipcache-codec.js';
+import { lb4BackendKeyCodec, lb4BackendValueCodec } from './lb4-backend-codec.js';
+import { lb4RevNatKeyCodec, lb4RevNatValueCodec } from './lb4-revnat-codec.js';
+import { lb4ServiceKeyCodec, lb4ServiceValueCodec } from './lb4-service-codec.js';
+import {
+  MAP_CAPACITY,
+  MAP_NAMES,
+  type EndpointKey,
+  type EndpointValue,
+  type IpcacheKey,
+  type IpcacheValue,
+  type Lb4BackendKey,
+  type Lb4BackendValue,
+  type Lb4RevNatKey,
+  type Lb4RevNatValue,
+  type Lb4ServiceKey,
+  type Lb4ServiceValue,
+  type PolicyKey,
+  type PolicyValue,
+} from './map-types.js';
+import { policyKeyCodec, policyValueCodec } from './policy-codec.js';
+import type { StructCodec } from './struct-codec.js';
+
+/** The kernel map types netledger uses (bpftool's names). */
+export type BpfMapType = 'hash' | 'lpm_trie';
+
+/** Everything an adapter needs to create, check and read one map. */
+export interface MapSpec<K, V> {
+  readonly name: string;
+  readonly type: BpfMapType;
+  readonly key: StructCodec<K>;
+  readonly value: StructCodec<V>;
+  /** Default max entries (NL_*_MAX_ENTRIES). */
+  readonly capacity: number;
+}
+
+/** Capacity overrides by map (the agent's config may lower them, e.g. for tests). */
+export type MapCapacities = { readonly [M in keyof typeof MAP_CAPACITY]?: number };
+
+/** The node-wide maps, by their property name on DatapathMaps. */
+export const GLOBAL_MAP_SPECS: {
+  readonly ipcache: MapSpec<IpcacheKey, IpcacheValue>;
+  readonly endpoints: MapSpec<EndpointKey, EndpointValue>;
+  readonly lb4Services: MapSpec<Lb4ServiceKey, Lb4ServiceValue>;
+  readonly lb4Backends: MapSpec<Lb4BackendKey, Lb4BackendValue>;
+  readonly lb4RevNat: MapSpec<Lb4RevNatKey, Lb4RevNatValue>;
+} = {
+  ipcache: { name: MAP_NAMES.ipcache, type: 'lpm_trie', key: ipcacheKeyCodec, value: ipcacheValueCodec, capacity: MAP_CAPACITY.ipcache },
+  endpoints: { name: MAP_NAMES.endpoints, type: 'hash', key: endpointKeyCodec, value: endpointValueCodec, capacity: MAP_CAPACITY.endpoints },
+  lb4Services: { name: MAP_NAMES.lb4Services, type: 'hash', key: lb4ServiceKeyCodec, value: lb4ServiceValueCodec, capacity: MAP_CAPACITY.lb4Services },
+  lb4Backends: { name: MAP_NAMES.lb4Backends, type: 'hash', key: lb4BackendKeyCodec, value: lb4BackendValueCodec, capacity: MAP_CAPACITY.lb4Backends },
+  lb4RevNat: { name: MAP_NAMES.lb4RevNat, type: 'hash', key: lb4RevNatKeyCodec, value: lb4RevNatValueCodec, capacity: MAP_CAPACITY.lb4RevNat },
+};
+
+export type GlobalMapName = keyof typeof GLOBAL_MAP_SPECS;
+
+/** `nl_policy_<id>`: the name (and pin file) of an endpoint's policy map; ids are 1..65535. */
+export function policyMapName(endpointId: number): string {
+  if (!Number.isInteger(endpointId) || endpointId < 1 || endpointId > 65535) {
+    throw new MapEntryError('policy map', 'endpoint id', `${String(endpointId)} is not an endpoint id (1..65535)`);
+  }
+  return `${MAP_NAMES.policyPrefix}${endpointId}`;
+}
+
+/** The capacity of a map: the override when given (a positive integer), else the default. */
+export function resolveCapacity(map: keyof typeof MAP_CAPACITY, capacities: MapCapacities | undefined): number {
+  const n = capacities?.[map] ?? MAP_CAPACITY[map];
+  if (!Number.isInteger(n) || n < 1) throw new MapEntryError('capacities', map, `${String(n)} is not a positive integer`);
+  return n;
+}
+
+/** The endpoint id in a policy map's name, or undefined for any other name. */
+export function policyMapId(name: string): number | undefined {
+  const m = /^nl_policy_([1-9][0-9]{0,4})$/.exec(name);
+  const id = m ? Number(m[1]) : NaN;
+  return id >= 1 && id <= 65535 ? id : undefined;
+}
+
+export function policyMapSpec(endpointId: number, capacity: number = MAP_CAPACITY.policy): MapSpec<PolicyKey, PolicyValue> {
+  return { name: policyMapName(endpointId), type: 'lpm_trie', key: policyKeyCodec, value: policyValueCodec, capacity };
+}
