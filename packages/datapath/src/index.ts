@@ -54,6 +54,18 @@ export {
 export { portRangeToPrefixes, policyKeyPortRange, type PortPrefix } from './policy/port-range-to-prefixes.js';
 export { policyRuleId } from './policy/policy-rule-id.js';
 
+// Adapters
+export { MemoryDatapathMaps, type MemoryDatapathMapsOptions } from './memory/memory-datapath-maps.js';
+export { MemoryDatapathStore } from './memory/memory-datapath-store.js';
+export {
+  openPinnedDatapathMaps,
+  DEFAULT_PIN_DIR,
+  type PinnedDatapathMaps,
+  type PinnedDatapathMapsOptions,
+} from './pinned/pinned-datapath-maps.js';
+export { probePinnedMaps, type PinnedMapsProbe } from './pinned/probe-pinned-maps.js';
+export { findBpftool } from './pinned/bpftool.js';
+
 // Errors
 export {
   DatapathError,
@@ -66,4 +78,3 @@ export {
   DatapathClosedError,
   isMapFullError,
 } from './datapath-errors.js';
-
