@@ -1,0 +1,223 @@
+import type {
+  BackendAdded,
+  BackendRemoved,
+  EndpointRemoved,
+  EndpointUpserted,
+  EventData,
+  EventEnvelope,
+  IdentityAllocated,
+  IdentityReleased,
+  PolicyAccepted,
+  PolicyDeleted,
+  ServiceDeleted,
+  ServiceName,
+  ServiceUpserted,
+} from '@netledger/contracts';
+import type { L4Protocol, NamedPort, NormalizedPolicy, PolicyKind, PolicySubject } from '@netledger/policy-engine';
+
+export type IdentityScope = 'reserved' | 'cluster' | 'cidr';
+
+export interface IdentityRecord {
+  readonly id: number;
+  readonly scope: IdentityScope;
+  /** As published: `k8s:key=value`, `reserved:world`, `cidr:10.0.0.0/8`; sorted. */
+  readonly labels: readonly string[];
+}
+
+export interface EndpointRecord {
+  /** `namespace/pod`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly uid: string;
+  readonly node: string;
+  readonly ips: readonly string[];
+  readonly identity: number;
+  readonly namedPorts: readonly NamedPort[];
+}
+
+export interface PolicyRecord {
+  /** `<kind>/<ref>`: a NetworkPolicy and a CiliumNetworkPolicy may share namespace and name. */
+  readonly key: string;
+  readonly policy: NormalizedPolicy;
+}
+
+export type ServiceRecord = EventData<typeof ServiceUpserted>;
+export type BackendRecord = EventData<typeof BackendAdded>;
+
+/** What one event changed, for the desired-state builders to react to just that. */
+export type ClusterChange =
+  | { readonly kind: 'identity'; readonly before: IdentityRecord | undefined; readonly after: IdentityRecord | undefined }
+  | { readonly kind: 'endpoint'; readonly before: EndpointRecord | undefined; readonly after: EndpointRecord | undefined }
+  | { readonly kind: 'policy'; readonly key: string; readonly before: PolicyRecord | undefined; readonly after: PolicyRecord | undefined }
+  | { readonly kind: 'service'; readonly serviceId: number };
+
+const L4: readonly string[] = ['TCP', 'UDP', 'SCTP'];
+
+/** The key of a policy across kinds. */
+export function policyRecordKey(kind: PolicyKind, ref: string): string {
+  return `${kind}/${ref}`;
+}
+
+/**
+ * The cluster as the three streams describe it: identities, endpoints, policies in force, and
+ * services with their backends. `apply` returns what changed; an event already applied (same or
+ * lower seq of its service) changes nothing. `reset(service)` forgets one stream's part before
+ * it is re-bootstrapped and reports it as removed, so the desired tables follow.
+ */
+export class ClusterView {
+  readonly identities = new Map<number, IdentityRecord>();
+  readonly endpoints = new Map<string, EndpointRecord>();
+  readonly policies = new Map<string, PolicyRecord>();
+  readonly services = new Map<number, ServiceRecord>();
+  /** serviceId -> portName -> backendId -> backend. */
+  readonly backends = new Map<number, Map<string, Map<number, BackendRecord>>>();
+  readonly #lastSeq = new Map<ServiceName, number>();
+
+  apply(event: EventEnvelope): ClusterChange[] {
+    if (event.seq <= (this.#lastSeq.get(event.service) ?? 0)) return [];
+    this.#lastSeq.set(event.service, event.seq);
+    switch (event.type) {
+      case 'IdentityAllocated':
+        return this.#identityAllocated(event.data as EventData<typeof IdentityAllocated>);
+      case 'IdentityReleased':
+        return this.#identityReleased(event.data as EventData<typeof IdentityReleased>);
+      case 'EndpointUpserted':
+        return this.#endpointUpserted(event.data as EventData<typeof EndpointUpserted>);
+      case 'EndpointRemoved':
+        return this.#endpointRemoved(event.data as EventData<typeof EndpointRemoved>);
+      case 'PolicyAccepted':
+        return this.#policyAccepted(event.data as EventData<typeof PolicyAccepted>);
+      case 'PolicyDeleted':
+        return this.#policyDeleted(event.data as EventData<typeof PolicyDeleted>);
+      case 'ServiceUpserted':
+        return this.#serviceUpserted(event.data as EventData<typeof ServiceUpserted>);
+      case 'ServiceDeleted':
+        return this.#serviceDeleted(event.data as EventData<typeof ServiceDeleted>);
+      case 'BackendAdded':
+        return this.#backendAdded(event.data as EventData<typeof BackendAdded>);
+      case 'BackendRemoved':
+        return this.#backendRemoved(event.data as EventData<typeof BackendRemoved>);
+      default:
+        // PolicyRejected leaves the last accepted version in force; PolicyCidrsReferenced is
+        // followed through the CIDR identities it leads to.
+        return [];
+    }
+  }
+
+  /** Forgets what `service`'s stream said, reporting each record as removed. */
+  reset(service: ServiceName): ClusterChange[] {
+    this.#lastSeq.delete(service);
+    const out: ClusterChange[] = [];
+    if (service === 'identity') {
+      for (const before of this.endpoints.values()) out.push({ kind: 'endpoint', before, after: undefined });
+      for (const before of this.identities.values()) out.push({ kind: 'identity', before, after: undefined });
+      this.endpoints.clear();
+      this.identities.clear();
+    } else if (service === 'policy') {
+      for (const [key, before] of this.policies) out.push({ kind: 'policy', key, before, after: undefined });
+      this.policies.clear();
+    } else {
+      const ids = new Set([...this.services.keys(), ...this.backends.keys()]);
+      this.services.clear();
+      this.backends.clear();
+      for (const serviceId of ids) out.push({ kind: 'service', serviceId });
+    }
+    return out;
+  }
+
+  #identityAllocated(d: EventData<typeof IdentityAllocated>): ClusterChange[] {
+    const before = this.identities.get(d.id);
+    const after: IdentityRecord = { id: d.id, scope: d.scope, labels: [...d.labels] };
+    if (before !== undefined && before.scope === after.scope && sameList(before.labels, after.labels)) return [];
+    this.identities.set(d.id, after);
+    return [{ kind: 'identity', before, after }];
+  }
+
+  #identityReleased(d: EventData<typeof IdentityReleased>): ClusterChange[] {
+    const before = this.identities.get(d.id);
+    if (before === undefined) return [];
+    this.identities.delete(d.id);
+    return [{ kind: 'identity', before, after: undefined }];
+  }
+
+  #endpointUpserted(d: EventData<typeof EndpointUpserted>): ClusterChange[] {
+    const key = `${d.namespace}/${d.pod}`;
+    const before = this.endpoints.get(key);
+    const after: EndpointRecord = {
+      key,
+      namespace: d.namespace,
+      pod: d.pod,
+      uid: d.uid,
+      node: d.node,
+      ips: [...d.ips],
+      identity: d.identity,
+      // The engine only knows L4 protocols a flow can use; other declared ports name nothing.
+      namedPorts: d.namedPorts.filter((p) => L4.includes(p.protocol)).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol as L4Protocol })),
+    };
+    this.endpoints.set(key, after);
+    return [{ kind: 'endpoint', before, after }];
+  }
+
+  #endpointRemoved(d: EventData<typeof EndpointRemoved>): ClusterChange[] {
+    const key = `${d.namespace}/${d.pod}`;
+    const before = this.endpoints.get(key);
+    // A removal for an older incarnation of the pod leaves the newer one alone.
+    if (before === undefined || before.uid !== d.uid) return [];
+    this.endpoints.delete(key);
+    return [{ kind: 'endpoint', before, after: undefined }];
+  }
+
+  #policyAccepted(d: EventData<typeof PolicyAccepted>): ClusterChange[] {
+    const namespace = d.namespace ?? null;
+    const ref = namespace === null ? d.name : `${namespace}/${d.name}`;
+    const key = policyRecordKey(d.kind, ref);
+    const policy: NormalizedPolicy = { kind: d.kind, namespace, name: d.name, ref, subjects: d.rules as readonly PolicySubject[] };
+    const before = this.policies.get(key);
+    const after: PolicyRecord = { key, policy };
+    this.policies.set(key, after);
+    return [{ kind: 'policy', key, before, after }];
+  }
+
+  #policyDeleted(d: EventData<typeof PolicyDeleted>): ClusterChange[] {
+    const ref = d.namespace === undefined ? d.name : `${d.namespace}/${d.name}`;
+    const key = policyRecordKey(d.kind, ref);
+    const before = this.policies.get(key);
+    if (before === undefined) return [];
+    this.policies.delete(key);
+    return [{ kind: 'policy', key, before, after: undefined }];
+  }
+
+  #serviceUpserted(d: EventData<typeof ServiceUpserted>): ClusterChange[] {
+    this.services.set(d.serviceId, d);
+    return [{ kind: 'service', serviceId: d.serviceId }];
+  }
+
+  #serviceDeleted(d: EventData<typeof ServiceDeleted>): ClusterChange[] {
+    const had = this.services.delete(d.serviceId);
+    const hadBackends = this.backends.delete(d.serviceId);
+    return had || hadBackends ? [{ kind: 'service', serviceId: d.serviceId }] : [];
+  }
+
+  #backendAdded(d: EventData<typeof BackendAdded>): ClusterChange[] {
+    let byPort = this.backends.get(d.serviceId);
+    if (byPort === undefined) this.backends.set(d.serviceId, (byPort = new Map()));
+    let members = byPort.get(d.portName);
+    if (members === undefined) byPort.set(d.portName, (members = new Map()));
+    members.set(d.backendId, d);
+    return [{ kind: 'service', serviceId: d.serviceId }];
+  }
+
+  #backendRemoved(d: EventData<typeof BackendRemoved>): ClusterChange[] {
+    const byPort = this.backends.get(d.serviceId);
+    const members = byPort?.get(d.portName);
+    if (members === undefined || !members.delete(d.backendId)) return [];
+    if (members.size === 0) byPort!.delete(d.portName);
+    if (byPort!.size === 0) this.backends.delete(d.serviceId);
+    return [{ kind: 'service', serviceId: d.serviceId }];
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
