@@ -78,3 +78,9 @@ export {
   DatapathClosedError,
   isMapFullError,
 } from './datapath-errors.js';
+
+// Map dumps as the CLI prints them
+export { formatIpcacheList, ipcacheListRows, type IpcacheListRow } from './dump/format-ipcache-list.js';
+export { formatPolicyList, policyListRows, type PolicyListRow } from './dump/format-policy-list.js';
+export { formatLbList, lbListRows, type LbListRow } from './dump/format-lb-list.js';
+export { formatEndpointList, endpointListRows, type EndpointListRow } from './dump/format-endpoint-list.js';
