@@ -1,6 +1,11 @@
 import { UsageError } from './cli-error.js';
 import { bool, list, str, type CommandSpec, type OptionValues } from './command-table.js';
 import { apply, APPLY_HELP } from './commands/apply.js';
+import { bpfEndpointList, BPF_ENDPOINT_LIST_HELP } from './commands/bpf-endpoint-list.js';
+import { bpfIpcacheList, BPF_IPCACHE_LIST_HELP } from './commands/bpf-ipcache-list.js';
+import { bpfLbList, BPF_LB_LIST_HELP } from './commands/bpf-lb-list.js';
+import { DEFAULT_PIN_DIR } from './commands/bpf-pinned-maps.js';
+import { bpfPolicyGet, BPF_POLICY_GET_HELP } from './commands/bpf-policy-get.js';
 import { deleteObjects, DELETE_HELP } from './commands/delete.js';
 import { down, DOWN_HELP } from './commands/down.js';
 import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
@@ -17,6 +22,8 @@ import { serviceList, SERVICE_LIST_HELP } from './commands/service-list.js';
 import { parseOutput } from './output.js';
 
 const kubeconfig = { kubeconfig: { type: 'string' } } as const;
+const pinDir = { 'pin-dir': { type: 'string' } } as const;
+const pinDirOf = (values: OptionValues): string => str(values, 'pin-dir') ?? DEFAULT_PIN_DIR;
 
 function integer(values: OptionValues, flag: string, fallback: string, min: number, max: number): number {
   const raw = str(values, flag) ?? fallback;
@@ -179,5 +186,34 @@ export const COMMANDS: readonly CommandSpec[] = [
         kubeconfig: str(values, 'kubeconfig'),
         output: parseOutput(str(values, 'output')),
       }),
+  },
+  {
+    words: ['bpf', 'ipcache', 'list'],
+    summary: 'the ipcache BPF map: IP prefix -> identity (as cilium bpf ipcache list)',
+    help: BPF_IPCACHE_LIST_HELP,
+    options: pinDir,
+    run: ({ values }) => bpfIpcacheList(pinDirOf(values), parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['bpf', 'policy', 'get'],
+    summary: "an endpoint's policy BPF map, by endpoint id or pod IP, or --all",
+    help: BPF_POLICY_GET_HELP,
+    options: { ...pinDir, all: { type: 'boolean' } },
+    run: ({ values, args }) =>
+      bpfPolicyGet({ pinDir: pinDirOf(values), endpoint: args[0], all: bool(values, 'all'), output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['bpf', 'lb', 'list'],
+    summary: 'the load-balancing BPF maps: frontends and backend slots (as cilium bpf lb list)',
+    help: BPF_LB_LIST_HELP,
+    options: pinDir,
+    run: ({ values }) => bpfLbList(pinDirOf(values), parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['bpf', 'endpoint', 'list'],
+    summary: 'the endpoints BPF map: local addresses, endpoint ids, identities',
+    help: BPF_ENDPOINT_LIST_HELP,
+    options: pinDir,
+    run: ({ values }) => bpfEndpointList(pinDirOf(values), parseOutput(str(values, 'output'))),
   },
 ];
