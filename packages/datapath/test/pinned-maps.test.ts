@@ -32,24 +32,26 @@ function unavailable(): string | undefined {
   return (why = probe.ok ? undefined : `pinned BPF maps unavailable: ${probe.reason}`);
 }
 
-datapathMapsSuite('PinnedDatapathMaps (privileged)', {
-  unavailable,
-  create() {
-    const pinDir = tempPinDir();
-    const opened: DatapathMaps[] = [];
-    return {
-      open(capacities) {
-        const maps = openPinnedDatapathMaps({ pinDir, capacities });
-        opened.push(maps);
-        return maps;
-      },
-      dispose() {
-        for (const m of opened) m.close();
-        rmSync(pinDir, { recursive: true, force: true });
-      },
-    };
-  },
-});
+for (const batch of [true, false]) {
+  datapathMapsSuite(`PinnedDatapathMaps (privileged${batch ? '' : ', one syscall per entry'})`, {
+    unavailable,
+    create() {
+      const pinDir = tempPinDir();
+      const opened: DatapathMaps[] = [];
+      return {
+        open(capacities) {
+          const maps = openPinnedDatapathMaps({ pinDir, capacities, batch });
+          opened.push(maps);
+          return maps;
+        },
+        dispose() {
+          for (const m of opened) m.close();
+          rmSync(pinDir, { recursive: true, force: true });
+        },
+      };
+    },
+  });
+}
 
 describe('PinnedDatapathMaps specifics (privileged)', () => {
   test('maps are pinned under their names; an existing map of another layout is an error', (t) => {

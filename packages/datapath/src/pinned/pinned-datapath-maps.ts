@@ -26,6 +26,11 @@ export interface PinnedDatapathMapsOptions {
   readonly create?: boolean;
   /** The bpftool binary; found in the usual sbin/bin directories by default. */
   readonly bpftool?: string;
+  /**
+   * false: one syscall per entry even where the kernel has batch operations (to compare, or
+   * to step around a kernel whose batch operations misbehave). Default true.
+   */
+  readonly batch?: boolean;
 }
 
 /** DatapathMaps over kernel maps pinned in one directory. */
@@ -51,7 +56,7 @@ export function openPinnedDatapathMaps(options: PinnedDatapathMapsOptions = {}):
   } else if (!existsSync(pinDir)) {
     throw new MapNotPinnedError(undefined, pinDir);
   }
-  const maps = new PinnedMaps(bpf, pinDir, bpftool, options.capacities);
+  const maps = new PinnedMaps(bpf, pinDir, bpftool, options.capacities, options.batch ?? true);
   if (create) {
     // Opening every node-wide map now surfaces a layout mismatch at startup, not mid-reconcile.
     try {
@@ -76,6 +81,7 @@ class PinnedMaps implements PinnedDatapathMaps {
     /** Undefined when opening existing maps only. */
     private readonly bpftool: string | undefined,
     private readonly capacities: MapCapacities | undefined,
+    private readonly batch: boolean,
   ) {}
 
   get location(): string {
@@ -167,7 +173,9 @@ class PinnedMaps implements PinnedDatapathMaps {
       ref.close();
       throw new MapLayoutMismatchError(spec.name, path, differences);
     }
-    return new TypedDatapathMap(spec, new PinnedByteMap(spec.name, path, new this.bpf.RawMap(ref), ref.maxEntries));
+    const bytes = new PinnedByteMap(spec.name, path, new this.bpf.RawMap(ref), ref.maxEntries);
+    if (!this.batch) Object.assign(bytes.batch, { update: false, delete: false, lookup: false });
+    return new TypedDatapathMap(spec, bytes);
   }
 
   private openRef(name: string, path: string): ReturnType<BpfAddon['createMapRef']> {
