@@ -1,0 +1,125 @@
+import { isMapFullError, type DatapathMap, type MapEntry, type MapFullErrorShape } from '../desired/datapath-stand-ins.js';
+import type { DesiredTable, TableChanges } from '../desired/desired-table.js';
+import { structurallyEqual } from '../desired/structurally-equal.js';
+import type { OperationCounter } from './reconcile-stats.js';
+
+/** How an apply step ended: every operation landed, or the map filled up. */
+export type ApplyOutcome = { readonly ok: true } | { readonly ok: false; readonly error: MapFullErrorShape; readonly pending: number };
+
+/** The key-independent face of a MapSync. */
+export interface SyncProgress {
+  readonly map: { readonly name: string };
+  readonly pendingCount: number;
+  hasPendingUpserts(): boolean;
+  pendingUpsertCount(): number;
+  diffAgainstMap(): void;
+  takeTableChanges(): void;
+}
+
+/**
+ * One desired table against one map: the keys that still differ (pending), filled from the
+ * table's changes or from a full diff against a dump, and applied in the order the caller
+ * chooses. A key leaves pending only once its operation landed, so a full map or a failed
+ * call leaves it for the next run. What a key needs is read from the table at apply time:
+ * present means update, absent means delete.
+ */
+export class MapSync<K, V> implements SyncProgress {
+  readonly #pending = new Map<string, K>();
+
+  constructor(
+    /** Name in stats (`nl_policy` for every policy map). */
+    readonly statName: string,
+    readonly map: DatapathMap<K, V>,
+    readonly table: DesiredTable<K, V>,
+  ) {}
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  addChanges(changes: TableChanges<K, V>): void {
+    for (const e of changes.upserts) this.#pending.set(this.table.keyOf(e.key), e.key);
+    for (const k of changes.deletes) this.#pending.set(this.table.keyOf(k), k);
+  }
+
+  takeTableChanges(): void {
+    this.addChanges(this.table.takeChanges());
+  }
+
+  /** Reads the map back and marks every key that differs from the table: the restart path. */
+  diffAgainstMap(): void {
+    this.table.takeChanges(); // the full diff below covers them
+    const seen = new Set<string>();
+    for (const actual of this.map.dump()) {
+      const k = this.table.keyOf(actual.key);
+      seen.add(k);
+      const want = this.table.getByKeyString(k);
+      if (want === undefined || !structurallyEqual(want, actual.value)) this.#pending.set(k, actual.key);
+    }
+    for (const e of this.table.entries()) {
+      const k = this.table.keyOf(e.key);
+      if (!seen.has(k)) this.#pending.set(k, e.key);
+    }
+  }
+
+  /** Pending keys the table holds, as entries to write (`accept` narrows them). */
+  upserts(accept: (entry: MapEntry<K, V>) => boolean = () => true): Array<MapEntry<K, V> & { readonly keyString: string }> {
+    const out: Array<MapEntry<K, V> & { readonly keyString: string }> = [];
+    for (const [keyString, key] of this.#pending) {
+      const value = this.table.getByKeyString(keyString);
+      if (value === undefined) continue;
+      const entry = { key, value, keyString };
+      if (accept(entry)) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Pending keys the table no longer holds. */
+  deletes(accept: (key: K) => boolean = () => true): Array<{ readonly key: K; readonly keyString: string }> {
+    const out: Array<{ key: K; keyString: string }> = [];
+    for (const [keyString, key] of this.#pending) {
+      if (this.table.getByKeyString(keyString) === undefined && accept(key)) out.push({ key, keyString });
+    }
+    return out;
+  }
+
+  hasPendingUpserts(): boolean {
+    for (const keyString of this.#pending.keys()) if (this.table.getByKeyString(keyString) !== undefined) return true;
+    return false;
+  }
+
+  pendingUpsertCount(): number {
+    let n = 0;
+    for (const keyString of this.#pending.keys()) if (this.table.getByKeyString(keyString) !== undefined) n++;
+    return n;
+  }
+
+  /** Writes entries in order; on a full map, the ones before `written` landed and the rest stay pending. */
+  applyUpserts(entries: ReadonlyArray<MapEntry<K, V> & { readonly keyString: string }>, counter: OperationCounter): ApplyOutcome {
+    if (entries.length === 0) return { ok: true };
+    try {
+      this.map.update(entries.map(({ key, value }) => ({ key, value })));
+    } catch (e) {
+      if (!isMapFullError(e)) throw e;
+      const written = Math.max(0, Math.min(e.written, entries.length));
+      for (let i = 0; i < written; i++) this.#pending.delete(entries[i]!.keyString);
+      counter.add(this.statName, written, 0);
+      return { ok: false, error: e, pending: entries.length - written };
+    }
+    for (const e of entries) this.#pending.delete(e.keyString);
+    counter.add(this.statName, entries.length, 0);
+    return { ok: true };
+  }
+
+  applyDeletes(keys: ReadonlyArray<{ readonly key: K; readonly keyString: string }>, counter: OperationCounter): void {
+    if (keys.length === 0) return;
+    this.map.delete(keys.map((k) => k.key));
+    for (const k of keys) this.#pending.delete(k.keyString);
+    counter.add(this.statName, 0, keys.length);
+  }
+
+  /** Forgets pending work (the map itself is going away). */
+  clearPending(): void {
+    this.#pending.clear();
+  }
+}
