@@ -49,6 +49,18 @@ function at(log: readonly RecordedOperation[], map: string, op: RecordedOperatio
   return i;
 }
 
+/** Every slot names a backend the backends map holds; every master's slots are there. */
+function assertLbConsistent(maps: RecordingDatapathMaps): void {
+  for (const e of maps.lb4Services.dump()) {
+    if (e.key.slot > 0) {
+      assert.ok(maps.lb4Backends.lookup({ backendId: e.value.backendId }), `slot ${JSON.stringify(e.key)} names missing backend ${e.value.backendId}`);
+    } else {
+      for (let s = 1; s <= e.value.count; s++) assert.ok(maps.lb4Services.lookup({ ...e.key, slot: s }), `master ${JSON.stringify(e.key)} counts missing slot ${s}`);
+      assert.ok(maps.lb4RevNat.lookup({ revNatIndex: e.value.revNatIndex }), `master ${JSON.stringify(e.key)} has no rev-NAT entry`);
+    }
+  }
+}
+
 const slot = (n: number) => (k: string): boolean => k.endsWith(`#${n}`);
 
 describe('DatapathReconciler', () => {
@@ -162,8 +174,10 @@ describe('DatapathReconciler', () => {
     assert.deepEqual(status.mapFull, [{ map: 'nl_lb4_backends', capacity: 1, pending: 1 }]);
     assert.equal(status.mapFullErrors, 1);
     assert.equal(seen.length, 1);
-    // The LB sequence stopped at the backends: no slot names a backend the map lacks.
-    assert.equal(maps.lb4Services.count(), 0);
+    // What waits for the missing backend waits: no slot names a backend the map lacks, and no
+    // master counts a slot that is not there.
+    assertLbConsistent(maps);
+    assert.equal(maps.lb4Services.lookup({ address: '10.96.0.10', port: 80, protocol: 6, slot: 0 }), undefined);
     // Other maps are complete.
     assert.deepEqual(mapContents(maps, state)['nl_ipcache'], desiredContents(state)['nl_ipcache']);
     // Still full: retried, still recorded, counted again.
@@ -175,6 +189,30 @@ describe('DatapathReconciler', () => {
     assert.deepEqual(reconciler.status().mapFull, []);
     assert.equal(reconciler.status().pendingOperations, 0);
     assert.deepEqual(mapContents(maps, state), desiredContents(state));
+  });
+
+  it('a full backends map still lets deletes through, so a removed service makes room in the same run', () => {
+    const ev = new ClusterEvents();
+    const store = new RecordingStore();
+    store.capacities.set('nl_lb4_backends', 2);
+    const { state, maps, reconciler } = build(clusterEvents(ev), store);
+    reconciler.start();
+    assert.deepEqual(reconciler.status().mapFull, []);
+    // A second service needs a third backend: full.
+    state.apply(ev.service({ serviceId: 2, frontends: [{ id: 21, type: 'ClusterIP', ip: '10.96.0.20', port: 80 }] }));
+    state.apply(ev.backend({ serviceId: 2, backendId: 9, ip: '10.0.1.9', port: 8080 }));
+    reconciler.reconcile();
+    assert.deepEqual(reconciler.status().mapFull, [{ map: 'nl_lb4_backends', capacity: 2, pending: 1 }]);
+    assertLbConsistent(maps);
+    // The first service goes: its slots, then its backends are deleted, and service 2 fits.
+    store.clearLog();
+    state.apply(ev.serviceDeleted(1));
+    reconciler.reconcile();
+    assertLbConsistent(maps);
+    assert.deepEqual(reconciler.status().mapFull, []);
+    assert.deepEqual(mapContents(maps, state), desiredContents(state));
+    assert.ok(at(store.ops(), 'nl_lb4_services', 'delete', slot(1)) < at(store.ops(), 'nl_lb4_backends', 'delete'));
+    assert.ok(at(store.ops(), 'nl_lb4_backends', 'delete') < at(store.ops(), 'nl_lb4_services', 'update', slot(0)));
   });
 
   it('holds back the endpoints entry of an endpoint whose policy map is full', () => {

@@ -32,15 +32,15 @@ describe('desired LB maps', () => {
     for (const id of [30, 10, 20]) state.apply(ev.backend(backend(id)));
     assert.deepEqual(slots(state, '10.96.0.10', 80), [
       `0: 0 count 3 revnat 11 flags ${F.clusterIP}`,
-      `1: 10 count 0 revnat 11 flags ${F.clusterIP}`,
-      `2: 20 count 0 revnat 11 flags ${F.clusterIP}`,
-      `3: 30 count 0 revnat 11 flags ${F.clusterIP}`,
+      `1: 10 count 0 revnat 11 flags 0`,
+      `2: 20 count 0 revnat 11 flags 0`,
+      `3: 30 count 0 revnat 11 flags 0`,
     ]);
     assert.deepEqual(state.lb4Backends.get({ backendId: 20 }), { address: '10.0.0.20', port: 8080, protocol: TCP, state: 'active' });
     assert.deepEqual(state.lb4RevNat.get({ revNatIndex: 11 }), { address: '10.96.0.10', port: 80 });
     state.apply(ev.backendRemoved(1, 10));
     state.apply(ev.backendRemoved(1, 30));
-    assert.deepEqual(slots(state, '10.96.0.10', 80), [`0: 0 count 1 revnat 11 flags ${F.clusterIP}`, `1: 20 count 0 revnat 11 flags ${F.clusterIP}`]);
+    assert.deepEqual(slots(state, '10.96.0.10', 80), [`0: 0 count 1 revnat 11 flags ${F.clusterIP}`, `1: 20 count 0 revnat 11 flags 0`]);
     assert.deepEqual(backendIds(state), [20]);
   });
 
@@ -57,7 +57,7 @@ describe('desired LB maps', () => {
     state.apply(ev.backend(backend(1, { state: 'terminating' })));
     state.apply(ev.backend(backend(2, { state: 'quarantined' })));
     state.apply(ev.backend(backend(3)));
-    assert.deepEqual(slots(state, '10.96.0.10', 80).slice(1), [`1: 3 count 0 revnat 11 flags ${F.clusterIP}`]);
+    assert.deepEqual(slots(state, '10.96.0.10', 80).slice(1), [`1: 3 count 0 revnat 11 flags 0`]);
     assert.deepEqual(backendIds(state), [3]);
     state.apply(ev.backend(backend(3, { state: 'terminating' })));
     assert.deepEqual(slots(state, '10.96.0.10', 80).map((s) => s.split(':')[1]!.trim().split(' ')[0]), ['0', '1', '3']);
@@ -76,10 +76,10 @@ describe('desired LB maps', () => {
     }));
     state.apply(ev.backend(backend(1, { node: 'n1' })));
     state.apply(ev.backend(backend(2, { node: 'n2' })));
-    assert.deepEqual(slots(state, '0.0.0.0', 30080), [`0: 0 count 1 revnat 12 flags ${F.nodePort | F.localOnly}`, `1: 1 count 0 revnat 12 flags ${F.nodePort | F.localOnly}`]);
+    assert.deepEqual(slots(state, '0.0.0.0', 30080), [`0: 0 count 1 revnat 12 flags ${F.nodePort | F.localOnly}`, `1: 1 count 0 revnat 12 flags 0`]);
     assert.equal(slots(state, '10.96.0.10', 80).length, 3, 'the cluster IP keeps every backend');
     state.apply(ev.service({ serviceId: 1, internalTrafficLocal: true, frontends: [{ id: 11, type: 'ClusterIP', ip: '10.96.0.10', port: 80 }] }));
-    assert.deepEqual(slots(state, '10.96.0.10', 80), [`0: 0 count 1 revnat 11 flags ${F.clusterIP | F.localOnly}`, `1: 1 count 0 revnat 11 flags ${F.clusterIP | F.localOnly}`]);
+    assert.deepEqual(slots(state, '10.96.0.10', 80), [`0: 0 count 1 revnat 11 flags ${F.clusterIP | F.localOnly}`, `1: 1 count 0 revnat 11 flags 0`]);
     assert.deepEqual(slots(state, '0.0.0.0', 30080), [], 'the dropped node port is gone');
     assert.equal(state.lb4RevNat.get({ revNatIndex: 12 }), undefined);
     assert.deepEqual(backendIds(state), [1]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NormalizedPolicy } from '@netledger/policy-engine';
-import { policyRuleId, type PolicyKey, type PolicyValue } from '../src/desired/datapath-stand-ins.js';
+import { policyRuleId, type PolicyKey, type PolicyValue } from '@netledger/datapath';
 import { NodeDesiredState } from '../src/desired/node-desired-state.js';
 import { ClusterEvents, podIdentityLabels, policyOf, type PodSpec } from './support/cluster-events.js';
 

@@ -1,5 +1,5 @@
 import { compileSelector, POD_NAMESPACE_LABEL, type LabelMatcher, type NormalizedPolicy, type PortMatch } from '@netledger/policy-engine';
-import { policyRuleId, type PolicyDirection } from './datapath-stand-ins.js';
+import { policyRuleId, type PolicyDirection } from '@netledger/datapath';
 import type { SelectorCache } from './selector-cache.js';
 
 /** One rule of a policy in force, with its peers as selector-cache keys. */

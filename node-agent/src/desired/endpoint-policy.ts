@@ -1,5 +1,5 @@
+import { POLICY_FLAGS, POLICY_PREFIX, type PolicyDirection, type PolicyKey, type PolicyValue } from '@netledger/datapath';
 import type { DesiredTable } from './desired-table.js';
-import { POLICY_FLAGS, POLICY_PREFIX, type PolicyDirection, type PolicyKey, type PolicyValue } from './datapath-stand-ins.js';
 import { policyKeyString } from './map-key-strings.js';
 import type { RuleEntry } from './rule-entries.js';
 

@@ -1,4 +1,4 @@
-import { IPCACHE_FLAGS, type IpcacheKey, type IpcacheValue } from './datapath-stand-ins.js';
+import { IPCACHE_FLAGS, type IpcacheKey, type IpcacheValue } from '@netledger/datapath';
 import type { DesiredTable } from './desired-table.js';
 import { formatIp, hostPrefix, parseIp, type IpPrefix } from './ip-prefix.js';
 

@@ -1,5 +1,4 @@
 import { isIPv4 } from 'node:net';
-import type { BackendRecord, ServiceRecord } from './cluster-view.js';
 import {
   IP_PROTOCOL,
   SERVICE_FLAGS,
@@ -9,7 +8,8 @@ import {
   type Lb4RevNatValue,
   type Lb4ServiceKey,
   type Lb4ServiceValue,
-} from './datapath-stand-ins.js';
+} from '@netledger/datapath';
+import type { BackendRecord, ServiceRecord } from './cluster-view.js';
 import type { DesiredTable } from './desired-table.js';
 
 type Frontend = ServiceRecord['frontends'][number];
@@ -108,7 +108,7 @@ export class LbDesired {
       const affinity = service!.sessionAffinity === 'ClientIP';
       const flags = TYPE_FLAGS[f.type] | (affinity ? SERVICE_FLAGS.affinity : 0) | (localOnly ? SERVICE_FLAGS.localOnly : 0);
       chosen.forEach((b, i) => {
-        this.#services.set({ ...base, slot: i + 1 }, { backendId: b.backendId, count: 0, revNatIndex: f.id, flags });
+        this.#services.set({ ...base, slot: i + 1 }, { backendId: b.backendId, count: 0, revNatIndex: f.id, flags: 0 });
         referenced.push(b.backendId);
         backendValues.set(b.backendId, { address: b.ip, port: b.port, protocol: PROTOCOL_NUMBER[b.protocol], state: b.state });
       });

@@ -1,4 +1,3 @@
-import { canonicalIp } from './ip-prefix.js';
 import {
   POLICY_PREFIX,
   type EndpointKey,
@@ -7,7 +6,8 @@ import {
   type Lb4RevNatKey,
   type Lb4ServiceKey,
   type PolicyKey,
-} from './datapath-stand-ins.js';
+} from '@netledger/datapath';
+import { canonicalIp } from './ip-prefix.js';
 
 // Canonical string forms of map keys: two keys the kernel sees as one entry give one string,
 // so desired tables and keys read back from the maps compare directly.

@@ -1,5 +1,4 @@
 import type { EventEnvelope, ServiceName } from '@netledger/contracts';
-import { ClusterView, type ClusterChange, type EndpointRecord } from './cluster-view.js';
 import {
   ENDPOINT_FLAGS,
   type EndpointKey,
@@ -14,7 +13,8 @@ import {
   type Lb4ServiceValue,
   type PolicyKey,
   type PolicyValue,
-} from './datapath-stand-ins.js';
+} from '@netledger/datapath';
+import { ClusterView, type ClusterChange, type EndpointRecord } from './cluster-view.js';
 import { DesiredTable, type TableChanges } from './desired-table.js';
 import { EndpointIdAllocator, LAST_ENDPOINT_ID } from './endpoint-id-allocator.js';
 import { EndpointPolicy } from './endpoint-policy.js';

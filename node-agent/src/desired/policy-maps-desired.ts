@@ -1,5 +1,5 @@
 import type { NamedPort, NormalizedPolicy } from '@netledger/policy-engine';
-import type { PolicyDirection, PolicyKey } from './datapath-stand-ins.js';
+import type { PolicyDirection, PolicyKey } from '@netledger/datapath';
 import { compilePolicy, type CompiledPolicy, type RuleRecord, type SubjectRecord } from './compiled-policy.js';
 import type { EndpointPolicy } from './endpoint-policy.js';
 import type { IdentityInfo } from './identity-info.js';

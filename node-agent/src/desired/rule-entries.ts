@@ -1,5 +1,5 @@
 import type { L4Protocol, NamedPort, PortMatch, RuleProtocol } from '@netledger/policy-engine';
-import { IP_PROTOCOL, POLICY_PREFIX, portRangeToPrefixes, type PolicyDirection, type PolicyKey } from './datapath-stand-ins.js';
+import { IP_PROTOCOL, POLICY_PREFIX, portRangeToPrefixes, type PolicyDirection, type PolicyKey } from '@netledger/datapath';
 
 /** One policy-map key a rule asks for, and how. */
 export interface RuleEntry {

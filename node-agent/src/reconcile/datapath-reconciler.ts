@@ -11,11 +11,12 @@ import {
   type Lb4RevNatValue,
   type Lb4ServiceKey,
   type Lb4ServiceValue,
-  type MapFullErrorShape,
+  type MapFullError,
   type PolicyKey,
   type PolicyValue,
-} from '../desired/datapath-stand-ins.js';
+} from '@netledger/datapath';
 import type { DesiredDatapath } from './desired-datapath.js';
+import { LbSync } from './lb-sync.js';
 import { MapSync, type ApplyOutcome, type SyncProgress } from './map-sync.js';
 import { OperationCounter, type ReconcileStats } from './reconcile-stats.js';
 
@@ -61,7 +62,7 @@ const POLICY_STAT = 'nl_policy';
  * endpoint whose policy map could not take its entries keeps its old entry); removed endpoints'
  * entries before their policy maps; then LB so no packet meets a slot naming a missing backend:
  * backends, slots, rev-NAT, masters written, then masters, slots, rev-NAT, backends deleted
- * (a full map stops the LB sequence there; the rest waits for the next run).
+ * (see LbSync for what waits when one of them is full).
  *
  * A full map is recorded (status, counter, callback) and its entries stay pending: the
  * desired state is kept and the next run retries.
@@ -75,6 +76,7 @@ export class DatapathReconciler {
   readonly #lb4Services: MapSync<Lb4ServiceKey, Lb4ServiceValue>;
   readonly #lb4Backends: MapSync<Lb4BackendKey, Lb4BackendValue>;
   readonly #lb4RevNat: MapSync<Lb4RevNatKey, Lb4RevNatValue>;
+  readonly #lb: LbSync;
   readonly #policies = new Map<number, MapSync<PolicyKey, PolicyValue>>();
   /** Policy maps to remove once their endpoints' entries are gone. */
   readonly #policyRemovals = new Set<number>();
@@ -93,6 +95,7 @@ export class DatapathReconciler {
     this.#lb4Services = new MapSync(maps.lb4Services.name, maps.lb4Services, desired.lb4Services);
     this.#lb4Backends = new MapSync(maps.lb4Backends.name, maps.lb4Backends, desired.lb4Backends);
     this.#lb4RevNat = new MapSync(maps.lb4RevNat.name, maps.lb4RevNat, desired.lb4RevNat);
+    this.#lb = new LbSync(this.#lb4Services, this.#lb4Backends, this.#lb4RevNat);
   }
 
   /** Reads the maps back and reconciles in full, without flushing. */
@@ -100,7 +103,9 @@ export class DatapathReconciler {
     const readBack = this.#maps.endpoints.dump().map((e) => ({ ip: e.key.ip, endpointId: e.value.endpointId }));
     this.#desired.seedEndpointIds(readBack);
     this.#desired.takePolicyMapChanges(); // superseded by the full diff below
-    for (const sync of this.#globalSyncs()) sync.diffAgainstMap();
+    this.#ipcache.diffAgainstMap();
+    this.#endpoints.diffAgainstMap();
+    this.#lb.diffAgainstMaps();
     const live = new Set(this.#desired.policyMapIds());
     for (const id of live) this.#policySync(id)?.diffAgainstMap();
     for (const id of this.#maps.policyMapIds()) if (!live.has(id)) this.#policyRemovals.add(id);
@@ -193,33 +198,11 @@ export class DatapathReconciler {
     }
     for (const id of [...this.#policies.keys()]) if (this.#desired.policyTable(id) === undefined && !this.#policyRemovals.has(id)) this.#policies.delete(id);
 
-    this.#runLb(counter);
+    this.#lb.run(counter, (outcome, sync) => this.#outcome(outcome, sync));
 
     const stats = counter.stats();
     this.#totals.addAll(stats);
     return stats;
-  }
-
-  /** backends, slots, rev-NAT, masters written; masters, slots, rev-NAT, backends deleted. */
-  #runLb(counter: OperationCounter): void {
-    const services = this.#lb4Services;
-    const steps: Array<() => ApplyOutcome | void> = [
-      () => this.#lb4Backends.applyUpserts(this.#lb4Backends.upserts(), counter),
-      () => services.applyUpserts(services.upserts((e) => e.key.slot > 0), counter),
-      () => this.#lb4RevNat.applyUpserts(this.#lb4RevNat.upserts(), counter),
-      () => services.applyUpserts(services.upserts((e) => e.key.slot === 0), counter),
-      () => services.applyDeletes(services.deletes((k) => k.slot === 0), counter),
-      () => services.applyDeletes(services.deletes((k) => k.slot > 0), counter),
-      () => this.#lb4RevNat.applyDeletes(this.#lb4RevNat.deletes(), counter),
-      () => this.#lb4Backends.applyDeletes(this.#lb4Backends.deletes(), counter),
-    ];
-    const syncs: SyncProgress[] = [this.#lb4Backends, services, this.#lb4RevNat, services];
-    for (let i = 0; i < steps.length; i++) {
-      const outcome = steps[i]!();
-      if (outcome === undefined) continue;
-      this.#outcome(outcome, syncs[i]!);
-      if (!outcome.ok) return;
-    }
   }
 
   #outcome(outcome: ApplyOutcome, sync: SyncProgress, endpointId?: number): void {
@@ -229,7 +212,7 @@ export class DatapathReconciler {
       return;
     }
     this.#mapFullErrors++;
-    const error: MapFullErrorShape = outcome.error;
+    const error: MapFullError = outcome.error;
     const record: MapFullRecord = {
       map: name,
       capacity: error.capacity,

@@ -11,7 +11,7 @@ import type {
   Lb4ServiceValue,
   PolicyKey,
   PolicyValue,
-} from '../desired/datapath-stand-ins.js';
+} from '@netledger/datapath';
 import type { DesiredTable } from '../desired/desired-table.js';
 import type { EndpointIdReadBack, PolicyMapChanges } from '../desired/node-desired-state.js';
 

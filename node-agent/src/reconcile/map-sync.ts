@@ -1,10 +1,12 @@
-import { isMapFullError, type DatapathMap, type MapEntry, type MapFullErrorShape } from '../desired/datapath-stand-ins.js';
+import { isMapFullError, type DatapathMap, type MapEntry, type MapFullError } from '@netledger/datapath';
 import type { DesiredTable, TableChanges } from '../desired/desired-table.js';
 import { structurallyEqual } from '../desired/structurally-equal.js';
 import type { OperationCounter } from './reconcile-stats.js';
 
 /** How an apply step ended: every operation landed, or the map filled up. */
-export type ApplyOutcome = { readonly ok: true } | { readonly ok: false; readonly error: MapFullErrorShape; readonly pending: number };
+export type ApplyOutcome =
+  | { readonly ok: true; readonly written: number }
+  | { readonly ok: false; readonly written: number; readonly error: MapFullError; readonly pending: number };
 
 /** The key-independent face of a MapSync. */
 export interface SyncProgress {
@@ -12,7 +14,7 @@ export interface SyncProgress {
   readonly pendingCount: number;
   hasPendingUpserts(): boolean;
   pendingUpsertCount(): number;
-  diffAgainstMap(): void;
+  diffAgainstMap(): unknown;
   takeTableChanges(): void;
 }
 
@@ -46,11 +48,12 @@ export class MapSync<K, V> implements SyncProgress {
     this.addChanges(this.table.takeChanges());
   }
 
-  /** Reads the map back and marks every key that differs from the table: the restart path. */
-  diffAgainstMap(): void {
+  /** Reads the map back and marks every key that differs from the table (the restart path); returns what it read. */
+  diffAgainstMap(): MapEntry<K, V>[] {
     this.table.takeChanges(); // the full diff below covers them
     const seen = new Set<string>();
-    for (const actual of this.map.dump()) {
+    const dump = this.map.dump();
+    for (const actual of dump) {
       const k = this.table.keyOf(actual.key);
       seen.add(k);
       const want = this.table.getByKeyString(k);
@@ -60,6 +63,12 @@ export class MapSync<K, V> implements SyncProgress {
       const k = this.table.keyOf(e.key);
       if (!seen.has(k)) this.#pending.set(k, e.key);
     }
+    return dump;
+  }
+
+  /** Whether the key's operation has not landed yet. */
+  isPending(keyString: string): boolean {
+    return this.#pending.has(keyString);
   }
 
   /** Pending keys the table holds, as entries to write (`accept` narrows them). */
@@ -96,7 +105,7 @@ export class MapSync<K, V> implements SyncProgress {
 
   /** Writes entries in order; on a full map, the ones before `written` landed and the rest stay pending. */
   applyUpserts(entries: ReadonlyArray<MapEntry<K, V> & { readonly keyString: string }>, counter: OperationCounter): ApplyOutcome {
-    if (entries.length === 0) return { ok: true };
+    if (entries.length === 0) return { ok: true, written: 0 };
     try {
       this.map.update(entries.map(({ key, value }) => ({ key, value })));
     } catch (e) {
@@ -104,11 +113,11 @@ export class MapSync<K, V> implements SyncProgress {
       const written = Math.max(0, Math.min(e.written, entries.length));
       for (let i = 0; i < written; i++) this.#pending.delete(entries[i]!.keyString);
       counter.add(this.statName, written, 0);
-      return { ok: false, error: e, pending: entries.length - written };
+      return { ok: false, written, error: e, pending: entries.length - written };
     }
     for (const e of entries) this.#pending.delete(e.keyString);
     counter.add(this.statName, entries.length, 0);
-    return { ok: true };
+    return { ok: true, written: entries.length };
   }
 
   applyDeletes(keys: ReadonlyArray<{ readonly key: K; readonly keyString: string }>, counter: OperationCounter): void {

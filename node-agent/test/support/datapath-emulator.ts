@@ -2,7 +2,7 @@
 // lookup maps.h describes: the peer's identity from the ipcache (longest prefix), then the
 // endpoint's policy map looked up for that identity and for identity 0 (longest prefix each);
 // a deny from either wins, then an allow from either, then the direction default.
-import { IP_PROTOCOL, POLICY_FLAGS, type PolicyDirection, type PolicyKey, type PolicyValue } from '../../src/desired/datapath-stand-ins.js';
+import { IP_PROTOCOL, POLICY_FLAGS, type PolicyDirection, type PolicyKey, type PolicyValue } from '@netledger/datapath';
 import type { NodeDesiredState } from '../../src/desired/node-desired-state.js';
 import { canonicalIp, hostPrefix, parseIp, parsePrefix, prefixContains, type IpPrefix } from '../../src/desired/ip-prefix.js';
 

@@ -1,5 +1,5 @@
 // Compares desired tables with what maps hold, as sorted plain data.
-import type { DatapathMaps } from '../../src/desired/datapath-stand-ins.js';
+import type { DatapathMaps } from '@netledger/datapath';
 import type { DesiredTable } from '../../src/desired/desired-table.js';
 import type { NodeDesiredState } from '../../src/desired/node-desired-state.js';
 

@@ -1,7 +1,7 @@
 // A DatapathMaps fake that records every operation in one ordered log (for ordering tests),
 // keeps its content in a store a second instance can reopen (restart tests), and throws a
-// MapFullError-shaped error when an update needs more keys than a map's capacity.
-import type { DatapathMap, DatapathMaps, MapEntry } from '../../src/desired/datapath-stand-ins.js';
+// MapFullError when an update needs more keys than a map's capacity.
+import { MapFullError, type DatapathMap, type DatapathMaps, type MapEntry } from '@netledger/datapath';
 import {
   endpointKeyString,
   ipcacheKeyString,
@@ -39,14 +39,6 @@ export class RecordingStore {
   }
 }
 
-class MapFullTestError extends Error {
-  readonly code = 'MAP_FULL';
-  constructor(readonly map: string, readonly capacity: number, readonly written: number) {
-    super(`map ${map} is full (capacity ${capacity}); ${written} entries of the update were written before it`);
-    this.name = 'MapFullError';
-  }
-}
-
 class RecordingMap<K, V> implements DatapathMap<K, V> {
   constructor(
     readonly name: string,
@@ -70,7 +62,7 @@ class RecordingMap<K, V> implements DatapathMap<K, V> {
     try {
       entries.forEach((e, i) => {
         const k = this.keyOf(e.key);
-        if (!content.has(k) && content.size >= this.capacity) throw new MapFullTestError(this.name, this.capacity, i);
+        if (!content.has(k) && content.size >= this.capacity) throw new MapFullError(this.name, this.capacity, i);
         content.set(k, { key: e.key, value: structuredClone(e.value) });
         keys.push(k);
       });
