@@ -1,4 +1,4 @@
-import { eventSubject, type EventEnvelope, type NewEvent, type ServiceName } from '@netledger/contracts';
+import { type EventEnvelope, type NewEvent, type ServiceName } from '@netledger/contracts';
 import type { AppendRequest, AppendResult, ExpectedVersion } from '../event-log.js';
 import { ConcurrencyError, IdempotencyError } from '../errors.js';
 import { chainHash } from './hash-chain.js';
@@ -9,6 +9,8 @@ export interface PreparedRequest {
   readonly request: AppendRequest;
   readonly events: ReadonlyArray<{
     readonly id: string;
+    /** The log made the id up (a fresh ULID): it cannot be stored already, so no lookup is needed. */
+    readonly generated: boolean;
     readonly type: string;
     readonly schemaVersion: number;
     readonly cause: string;
@@ -19,6 +21,13 @@ export interface PreparedRequest {
 
 /** A caller's requests: all of them commit, or none. */
 export type PreparedGroup = readonly PreparedRequest[];
+
+/** Ids a commit must look up for idempotency: only those a caller supplied. */
+export function suppliedIds(requests: readonly PreparedRequest[]): string[] {
+  const ids: string[] = [];
+  for (const r of requests) for (const e of r.events) if (!e.generated) ids.push(e.id);
+  return ids;
+}
 
 export interface StoredId {
   readonly stream: string;
@@ -49,7 +58,6 @@ export interface DuplicateRead {
 export interface AppendPlan {
   readonly outcomes: Array<AppendResult[] | Error>;
   readonly rows: EventsTable[];
-  readonly outbox: Array<{ seq: number; subject: string }>;
   readonly head: LogHeadTable;
   readonly duplicates: DuplicateRead[];
 }
@@ -66,12 +74,11 @@ export function planAppend(input: PlanInput): AppendPlan {
   const stored = new Map(input.stored);
   const current = new Map(input.current);
   const rows: EventsTable[] = [];
-  const outbox: AppendPlan['outbox'] = [];
   const outcomes: AppendPlan['outcomes'] = [];
   const duplicates: DuplicateRead[] = [];
 
   input.groups.forEach((group, g) => {
-    const plan = { seq, prevHash, rows: [] as EventsTable[], outbox: [] as typeof outbox, versions: new Map<string, number>() };
+    const plan = { seq, prevHash, rows: [] as EventsTable[], versions: new Map<string, number>() };
     const results: AppendResult[] = [];
     const dups: DuplicateRead[] = [];
     try {
@@ -121,7 +128,6 @@ export function planAppend(input: PlanInput): AppendPlan {
             cause: e.source.cause,
             data: e.source.data,
           });
-          plan.outbox.push({ seq: plan.seq, subject: eventSubject(input.service, e.type, request.stream) });
         }
         plan.versions.set(request.stream, v);
         results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false, events: envelopes });
@@ -136,7 +142,6 @@ export function planAppend(input: PlanInput): AppendPlan {
     seq = plan.seq;
     prevHash = plan.prevHash;
     rows.push(...plan.rows);
-    outbox.push(...plan.outbox);
     for (const [stream, v] of plan.versions) current.set(stream, v);
     for (const r of plan.rows) stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
     duplicates.push(...dups);
@@ -146,7 +151,6 @@ export function planAppend(input: PlanInput): AppendPlan {
   return {
     outcomes,
     rows,
-    outbox,
     head: { id: 1, last_seq: seq, last_hash: prevHash, last_time: rows.length ? time : input.head.last_time },
     duplicates,
   };

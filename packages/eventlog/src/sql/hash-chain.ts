@@ -19,11 +19,26 @@ export interface HashedFields {
  * serialize to the same bytes.
  */
 export function chainHash(prevHash: string, e: HashedFields): string {
-  // One string, one update: the bytes hashed are the same as feeding the parts one by one,
-  // at a third of the cost (this runs once per appended event).
-  let text = prevHash;
-  for (const f of [String(e.seq), e.id, e.stream, String(e.version), e.type, String(e.schemaVersion), e.time, e.cause, e.data]) {
-    text += `${f.length}:${f}`;
-  }
+  // One string, one update: the bytes hashed are the same as feeding the parts one by one, at
+  // a fraction of the cost (this runs once per appended event, so no array or closure here).
+  const seq = String(e.seq);
+  const version = String(e.version);
+  const schemaVersion = String(e.schemaVersion);
+  const text =
+    prevHash +
+    lp(seq) +
+    lp(e.id) +
+    lp(e.stream) +
+    lp(version) +
+    lp(e.type) +
+    lp(schemaVersion) +
+    lp(e.time) +
+    lp(e.cause) +
+    lp(e.data);
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** A field, length-prefixed. */
+function lp(f: string): string {
+  return f.length + ':' + f;
 }

@@ -8,6 +8,7 @@ type Dialect = 'sqlite' | 'postgres';
 
 // Each migration is forward-only and runs once, recorded in schema_migrations.
 const MIGRATIONS: ReadonlyArray<(db: Kysely<EventLogDatabase>, dialect: Dialect) => Promise<void>> = [
+  // 1: events, outbox, log head, snapshots.
   async (db, dialect) => {
     const big = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema
@@ -48,6 +49,19 @@ const MIGRATIONS: ReadonlyArray<(db: Kysely<EventLogDatabase>, dialect: Dialect)
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('time', 'text', (c) => c.notNull())
       .execute();
+  },
+  // 2: the log is its own outbox. An outbox row per event cost a b-tree insert on append and
+  // a delete on ack; the relay's position is one row instead. Rows still waiting in the old
+  // table keep waiting: the position starts just below the first of them.
+  async (db) => {
+    await db.schema
+      .createTable('outbox_position')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('published_seq', 'bigint', (c) => c.notNull())
+      .execute();
+    await sql`INSERT INTO outbox_position (id, published_seq)
+      SELECT 1, COALESCE((SELECT min(seq) - 1 FROM outbox), (SELECT last_seq FROM log_head WHERE id = 1))`.execute(db);
+    await db.schema.dropTable('outbox').execute();
   },
 ];
 

@@ -17,9 +17,14 @@ export interface EventsTable {
   hash: string;
 }
 
-export interface OutboxTable {
-  seq: number;
-  subject: string;
+/**
+ * The outbox position: every event with a seq above `published_seq` waits to be published.
+ * The log is its own outbox (seq is gap-free and commits with the event), so an append writes
+ * no second row; the relay advances this one row after JetStream acknowledges.
+ */
+export interface OutboxPositionTable {
+  id: number;
+  published_seq: number;
 }
 
 export interface LogHeadTable {
@@ -44,7 +49,7 @@ export interface MigrationsTable {
 
 export interface EventLogDatabase {
   events: EventsTable;
-  outbox: OutboxTable;
+  outbox_position: OutboxPositionTable;
   log_head: LogHeadTable;
   snapshots: SnapshotsTable;
   schema_migrations: MigrationsTable;

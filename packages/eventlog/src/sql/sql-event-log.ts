@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import {
   EventIdGenerator,
+  eventSubject,
   type EventEnvelope,
   type EventRegistry,
   type NewEvent,
@@ -17,7 +18,7 @@ import type {
   Snapshot,
 } from '../event-log.js';
 import { IdempotencyError } from '../errors.js';
-import { planAppend, type AppendPlan, type DuplicateRead, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
+import { planAppend, suppliedIds, type AppendPlan, type DuplicateRead, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
 import type { EventLogDatabase, EventsTable, LogHeadTable } from './schema.js';
 
@@ -62,6 +63,9 @@ export interface SyncAppendIo {
   streamVersions(streams: readonly string[]): Map<string, number>;
   readRange(stream: string, firstSeq: number, lastSeq: number): EventsTable[];
   write(plan: AppendPlan): void;
+  /** The outbox read: the relay's position, then up to `limit` events after `afterSeq`. */
+  publishedSeq(): number;
+  eventsAfter(afterSeq: number, limit: number): Array<Omit<EventsTable, 'hash'>>;
 }
 
 /**
@@ -161,7 +165,7 @@ export class SqlEventLog implements EventLog {
         const id = e.id ?? this.ids.next();
         if (ids.has(id)) throw new IdempotencyError(request.stream, id, 'appears twice in one append');
         ids.add(id);
-        return { id, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data), source: e };
+        return { id, generated: e.id === undefined, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data), source: e };
       });
       return { request, events };
     });
@@ -179,7 +183,7 @@ export class SqlEventLog implements EventLog {
         .executeTakeFirstOrThrow();
       const all = groups.flat();
       const stored = new Map<string, StoredId>();
-      for (const chunk of chunks(all.flatMap((p) => p.events.map((e) => e.id)), IN_CHUNK)) {
+      for (const chunk of chunks(suppliedIds(all), IN_CHUNK)) {
         const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
         for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
       }
@@ -196,7 +200,6 @@ export class SqlEventLog implements EventLog {
       const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
       if (plan.rows.length > 0) {
         for (const chunk of chunks(plan.rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
-        for (const chunk of chunks(plan.outbox, INSERT_CHUNK * 4)) await trx.insertInto('outbox').values(chunk).execute();
         const { last_seq, last_hash, last_time } = plan.head;
         await trx.updateTable('log_head').set({ last_seq, last_hash, last_time }).where('id', '=', 1).execute();
       }
@@ -220,7 +223,7 @@ export class SqlEventLog implements EventLog {
     return io.transaction(() => {
       const head = io.lockHead();
       const all = groups.flat();
-      const stored = io.findIds(all.flatMap((p) => p.events.map((e) => e.id)));
+      const stored = io.findIds(suppliedIds(all));
       const current = io.streamVersions([...new Set(all.map((p) => p.request.stream))]);
       const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
       if (plan.rows.length > 0) io.write(plan);
@@ -304,35 +307,42 @@ export class SqlEventLog implements EventLog {
 
   async head(): Promise<LogHead> {
     const h = await this.db.selectFrom('log_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-    const backlog = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    return { lastSeq: Number(h.last_seq), lastTime: h.last_time, lastHash: h.last_hash, outboxBacklog: Number(backlog.n) };
+    const published = await this.publishedSeq();
+    return { lastSeq: Number(h.last_seq), lastTime: h.last_time, lastHash: h.last_hash, outboxBacklog: Math.max(0, Number(h.last_seq) - published) };
   }
 
   async outboxPeek(limit: number, afterSeq = 0): Promise<OutboxEntry[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .innerJoin('events', 'events.seq', 'outbox.seq')
-      .select([
-        'events.seq',
-        'events.id',
-        'events.stream',
-        'events.version',
-        'events.type',
-        'events.schema_version',
-        'events.time',
-        'events.cause',
-        'events.data',
-        'outbox.subject',
-      ])
-      .where('outbox.seq', '>', afterSeq)
-      .orderBy('outbox.seq', 'asc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ seq: Number(r.seq), eventId: r.id, subject: r.subject, payload: this.storedJson(r) }));
+    const sync = this.options.syncAppend;
+    const from = Math.max(afterSeq, sync ? sync.publishedSeq() : await this.publishedSeq());
+    const rows = sync
+      ? sync.eventsAfter(from, limit)
+      : await this.db
+          .selectFrom('events')
+          .select(['seq', 'id', 'stream', 'version', 'type', 'schema_version', 'time', 'cause', 'data'])
+          .where('seq', '>', from)
+          .orderBy('seq', 'asc')
+          .limit(limit)
+          .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      eventId: r.id,
+      subject: eventSubject(this.service, r.type, r.stream),
+      payload: this.storedJson(r),
+    }));
   }
 
   async outboxAck(uptoSeq: number): Promise<void> {
-    await this.serializeWrites(() => this.db.deleteFrom('outbox').where('seq', '<=', uptoSeq).execute());
+    // Monotonic (a late ack never moves the position back) and never past the log's head (an
+    // event appended later is not published yet, whatever a caller claims).
+    await this.serializeWrites(() =>
+      sql`UPDATE outbox_position SET published_seq = (SELECT CASE WHEN last_seq < ${uptoSeq} THEN last_seq ELSE ${uptoSeq} END FROM log_head WHERE id = 1)
+          WHERE id = 1 AND published_seq < ${uptoSeq}`.execute(this.db),
+    );
+  }
+
+  private async publishedSeq(): Promise<number> {
+    const r = await this.db.selectFrom('outbox_position').select('published_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(r.published_seq);
   }
 
   async saveSnapshot<S>(snapshot: Omit<Snapshot<S>, 'time'>): Promise<void> {

@@ -76,5 +76,7 @@ function lazySqliteAppendIo(sqlite: Database.Database): SyncAppendIo {
     streamVersions: (streams) => get().streamVersions(streams),
     readRange: (stream, first, last) => get().readRange(stream, first, last),
     write: (plan) => get().write(plan),
+    publishedSeq: () => get().publishedSeq(),
+    eventsAfter: (afterSeq, limit) => get().eventsAfter(afterSeq, limit),
   };
 }

@@ -31,7 +31,7 @@ export function outboxCases(ctx: SuiteContext): void {
       assert.equal((await log.head()).outboxBacklog, 3);
     });
 
-    it('outboxAck removes entries up to a seq; the events stay in the log', async () => {
+    it('outboxAck marks entries up to a seq published; the events stay in the log', async () => {
       const log = await ctx.fresh();
       await log.append('widget/a', 'no-stream', [created('a'), renamed('a2'), renamed('a3')]);
       await log.append('widget/b', 'no-stream', [created('b')]);
