@@ -49,6 +49,9 @@ const ACK_DELAY_MS = 100;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 const ACK_TIMEOUT_MS = 10_000;
+// Acknowledgement checkpoints per batch while all goes well (see publishPipelined); after a
+// failure every message asks for its own, so the error names the event that failed.
+const ACK_EVERY_HEALTHY = 64;
 
 /**
  * Moves a service's outbox to its JetStream stream, in log order, so that stream sequence N
@@ -82,6 +85,7 @@ export class OutboxRelay {
   private stopWatching: (() => void) | undefined;
   /** Last stream sequence known to hold our events; undefined until (re)checked against the log. */
   private streamLast: number | undefined;
+  private ackEvery = ACK_EVERY_HEALTHY;
 
   /** Published and confirmed by JetStream, but not yet removed from the outbox. */
   private unackedUpTo = 0;
@@ -174,9 +178,11 @@ export class OutboxRelay {
         await this.ackOutbox(false);
         this.backoff.reset();
         this.lastError = undefined;
+        this.ackEvery = ACK_EVERY_HEALTHY;
       } catch (e) {
         // After any failure we no longer know what the stream holds: look before publishing again.
         this.streamLast = undefined;
+        this.ackEvery = 1;
         this.report(e);
         await this.interrupt.wait(this.backoff.next());
         continue;
@@ -273,6 +279,7 @@ export class OutboxRelay {
       this.nc,
       items.map((it) => ({ subject: it.subject, payload: it.payload, msgId: it.eventId, expectedLastSeq: it.seq - 1 })),
       ACK_TIMEOUT_MS,
+      this.ackEvery,
     );
     let confirmed = 0;
     let count = 0;

@@ -153,13 +153,16 @@ describe('OutboxRelay', () => {
       relay.notify(); // the relay still believes the stream ends at 5
       assert.equal(await relay.drain(WAIT_MS), true);
       await assertStreamMirrorsLog(world);
-      assert.ok(
-        errors.some((e) => e instanceof RelayPublishError && /moved on/.test(e.message)),
-        `expected a wrong-last-sequence report, got ${errors.map((e) => e.message).join('; ')}`,
-      );
+      // Its copies of 6..8 were refused (wrong last sequence). Whether it hears of that depends
+      // on where its acknowledgement checkpoints fall: 9 and 10 chain onto the other relay's 8,
+      // so a checkpoint at 10 proves 1..10 stored. Either way nothing else may be reported.
+      for (const e of errors) assert.ok(e instanceof RelayPublishError && /moved on/.test(e.message), `unexpected report: ${e.message}`);
       assert.equal(relay.stats().lastError, undefined, 'cleared once publishing works again');
-      // The stream was brought back to the standard duplicate window when the relay re-checked it.
-      assert.equal((await jsm.streams.info(STREAM)).config.duplicate_window, nanos(120_000));
+      // Re-checking the stream (on a failure, or the next start) restores the standard duplicate window.
+      await relay.stop();
+      relay.start();
+      relay.notify();
+      assert.equal(await eventually(async () => (await jsm.streams.info(STREAM)).config.duplicate_window === nanos(120_000)), true);
     } finally {
       await world.close(relay);
     }
