@@ -29,3 +29,4 @@ export {
   type RunningService,
   type Logger,
 } from './service-host.js';
+export { startRelayThread, type RelayHandle, type RelayThreadOptions } from './relay-thread.js';

@@ -1,8 +1,8 @@
 import type { EventRegistry } from '@netledger/contracts';
-import { connectBus, ensureServiceStream, OutboxRelay, type NatsConnection } from '@netledger/bus';
 import type { EventLog } from '@netledger/eventlog';
 import type { ClusterSources } from '@netledger/k8s';
 import { notifyingEventLog } from './notifying-event-log.js';
+import { startRelayThread } from './relay-thread.js';
 import type { ServiceConfig } from './process-config.js';
 import { removeRunFile, writeRunFile } from './run-files.js';
 import { StatusServer, type ComponentStatus, type QueryHandler } from './status-server.js';
@@ -39,8 +39,8 @@ export interface RunningService {
 }
 
 /**
- * Composition shared by the three services: open the log, connect to NATS, provision the
- * service's JetStream stream, run the outbox relay, serve status, start the domain.
+ * Composition shared by the three services: open the log, run the outbox relay on its own
+ * thread (it connects to NATS and provisions the service's stream), serve status, start the domain.
  * Stopping reverses it and gives the relay a bounded time to publish what is pending, so a
  * clean stop leaves nothing unpublished when NATS is up (and nothing lost when it is not:
  * the outbox keeps it for the next start).
@@ -53,10 +53,16 @@ export async function runService(
   logger: Logger,
 ): Promise<RunningService> {
   const rawLog = await openEventLog(config.storage, config.service, registry);
-  const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${config.service}` });
-  await ensureServiceStream(nc, config.service);
-  const relay = new OutboxRelay({ log: rawLog, nc, onError: (e) => logger.error(`relay: ${e.message}`) });
-  relay.start();
+  const relay = await startRelayThread({
+    storage: config.storage,
+    service: config.service,
+    log: rawLog,
+    natsServers: config.natsServers,
+    onError: (message) => logger.error(`relay: ${message}`),
+  }).catch(async (e: unknown) => {
+    await rawLog.close();
+    throw e;
+  });
   const log = notifyingEventLog(rawLog, () => relay.notify());
   const startedAt = new Date().toISOString();
 
@@ -93,7 +99,6 @@ export async function runService(
       if (!drained) logger.error(`${config.service}: stopping with unpublished events in the outbox; they are published at the next start`);
       await relay.stop();
       await server.stop();
-      await nc.drain().catch(() => nc.close());
       await rawLog.close();
     },
   };

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetledgerRegistry, newEventId, type NewEvent } from '@netledger/contracts';
-import { EventConsumer, MemoryCursorStore, NatsServerProcess, OutboxRelay, connectBus, ensureServiceStream } from '@netledger/bus';
+import { EventConsumer, MemoryCursorStore, NatsServerProcess, connectBus, ensureServiceStream } from '@netledger/bus';
+import { startRelayThread } from '@netledger/runtime';
 import { openSqliteEventLog, type AppendRequest, type EventLog } from '@netledger/eventlog';
 import { quantile, rssMiB, type Figure } from '../figures.js';
 
@@ -51,11 +52,10 @@ export async function eventlogBench(options: EventlogBenchOptions, report: (f: F
     // the throughput run leaves behind: each figure measures one workload.
     await latencyRun(nats.url, dir, options, report);
     {
-      const log = await openSqliteEventLog({ service: 'identity', registry, file: join(dir, 'throughput.db') });
-      const nc = await connectBus({ servers: nats.url, name: 'bench-throughput' });
-      await ensureServiceStream(nc, 'identity');
-      const relay = new OutboxRelay({ log, nc, batchSize: 1000 });
-      relay.start();
+      const file = join(dir, 'throughput.db');
+      const log = await openSqliteEventLog({ service: 'identity', registry, file });
+      // The relay runs as in a service: on its own thread, reading what the appends commit.
+      const relay = await startRelayThread({ storage: { kind: 'sqlite', file }, service: 'identity', natsServers: [nats.url], batchSize: 1000, log });
       const t0 = performance.now();
       for (let i = 0; i < options.events; i += options.batch) {
         const requests: AppendRequest[] = [];
@@ -71,7 +71,6 @@ export async function eventlogBench(options: EventlogBenchOptions, report: (f: F
       report({ suite: 'eventlog', metric: 'append_events_per_s', value: options.events / ((appended - t0) / 1000), unit: 'events/s' });
       report({ suite: 'eventlog', metric: 'append_publish_events_per_s', value: options.events / ((published - t0) / 1000), unit: 'events/s' });
       await relay.stop();
-      await nc.close();
       await log.close();
     }
     report({ suite: 'eventlog', metric: 'rss_mib', value: rssMiB(), unit: 'MiB' });
@@ -83,11 +82,11 @@ export async function eventlogBench(options: EventlogBenchOptions, report: (f: F
 
 async function latencyRun(url: string, dir: string, options: EventlogBenchOptions, report: (f: Figure) => void): Promise<void> {
   const registry = createNetledgerRegistry();
-  const log: EventLog = await openSqliteEventLog({ service: 'policy', registry, file: join(dir, 'latency.db') });
+  const file = join(dir, 'latency.db');
+  const log: EventLog = await openSqliteEventLog({ service: 'policy', registry, file });
   const nc = await connectBus({ servers: url, name: 'bench-latency' });
   await ensureServiceStream(nc, 'policy');
-  const relay = new OutboxRelay({ log, nc });
-  relay.start();
+  const relay = await startRelayThread({ storage: { kind: 'sqlite', file }, service: 'policy', natsServers: [url], log });
   const sentAt = new Map<string, number>();
   const appendLat: number[] = [];
   const latencies: number[] = [];
