@@ -1,70 +1,137 @@
 import { join } from 'node:path';
 import type { EventRegistry } from '@netledger/contracts';
 import { connectBus, EventConsumer, FileCursorStore, type NatsConnection } from '@netledger/bus';
+import type { DatapathMaps } from '@netledger/datapath';
 import { removeRunFile, StatusServer, writeRunFile, type AgentConfig, type ComponentStatus, type Logger } from '@netledger/runtime';
+import { DatapathDriver } from './datapath-driver.js';
 import { EventTally } from './event-tally.js';
+import { openDatapath } from './open-datapath.js';
 
 export interface RunningAgent {
   readonly statusUrl: string;
+  /** The desired state and reconciler (tests and benchmarks look inside). */
+  readonly datapath: DatapathDriver;
+  readonly maps: DatapathMaps;
   /** Resolves once every followed stream has caught up (false on timeout). */
   waitInSync(timeoutMs: number): Promise<boolean>;
+  /** Resolves once the datapath is being programmed (every stream caught up once). */
+  waitProgramming(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
+}
+
+export interface NodeAgentOverrides {
+  /** Maps to program instead of the ones `config.datapath` selects (tests, the 50-agent bench). */
+  readonly maps?: DatapathMaps;
 }
 
 /**
  * The node agent: follows each service's stream with its own cursor (kept on the node, so a
- * restart resumes where it stopped) and reports per-stream lag. The agent is "in sync" only
- * when every stream has caught up; only then may it program the datapath.
+ * restart resumes where it stopped), turns the events into the node's desired datapath state,
+ * and once every stream has caught up reconciles the BPF maps against it: in full once (read
+ * back, nothing flushed), then per burst of events.
  */
-export async function runNodeAgent(config: AgentConfig, registry: EventRegistry, logger: Logger): Promise<RunningAgent> {
+export async function runNodeAgent(config: AgentConfig, registry: EventRegistry, logger: Logger, overrides: NodeAgentOverrides = {}): Promise<RunningAgent> {
   const component = `agent-${config.nodeName}`;
+  const opened = overrides.maps ? { maps: overrides.maps } : openDatapath(config.datapath, config.bpfPinDir);
+  const degraded = 'degraded' in opened ? opened.degraded : undefined;
+  if (degraded) logger.error(`RUNNING WITHOUT A DATAPATH: ${degraded}`);
+  const maps = opened.maps;
+  const driver = new DatapathDriver(config.nodeName, maps, logger);
+
   const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${component}` });
   const cursors = new FileCursorStore(join(config.dataDir.agentDir(config.nodeName), 'cursors'));
+  let stopping = false;
   const followed = config.services.map((service) => {
     const tally = new EventTally(service);
+    const target = driver.handlerFor(service);
     const consumer = new EventConsumer({
       nc,
       service,
       registry,
       name: `${config.nodeName}-${service}`,
       cursors,
-      handler: tally,
+      handler: {
+        apply: (event) => {
+          tally.apply(event);
+          return target.apply(event);
+        },
+        reset: () => {
+          tally.reset();
+          target.reset();
+          void releaseWhenCaughtUp(service);
+        },
+      },
       onMalformed: ({ streamSeq, error }) => logger.error(`${service} stream seq ${streamSeq} skipped: ${error.message}`),
     });
     return { service, tally, consumer };
   });
+  const releaseWhenCaughtUp = async (service: string): Promise<void> => {
+    const f = followed.find((x) => x.service === service);
+    while (f && !stopping && !(await f.consumer.waitInSync(1000)));
+    if (!stopping) driver.release(f!.service);
+  };
   for (const f of followed) await f.consumer.start();
   const startedAt = new Date().toISOString();
 
+  // Program the datapath only once every stream has caught up: a restarted agent must not
+  // write (or delete) from a half-rebuilt picture.
+  const programming = (async () => {
+    while (!stopping) {
+      const all = await Promise.all(followed.map((f) => f.consumer.waitInSync(1000)));
+      if (stopping) return false;
+      if (all.every(Boolean)) {
+        const stats = driver.startProgramming();
+        logger.info(`datapath: every stream caught up; programmed ${maps.location} (${stats.updates} updates, ${stats.deletes} deletes)`);
+        return true;
+      }
+    }
+    return false;
+  })();
+
   const status = (): ComponentStatus => {
     const consumers = followed.map((f) => ({ ...f.consumer.status(), applied: f.tally.summary() }));
+    const d = driver.status();
     return {
       component,
       kind: 'agent',
       node: config.nodeName,
-      healthy: true,
+      healthy: d.lastError === undefined && d.reconciler.mapFull.length === 0,
       pid: process.pid,
       startedAt,
       inSync: consumers.every((c) => c.inSync),
-      datapath: 'none (BPF maps are not programmed yet)',
+      datapath: { kind: maps.kind, location: maps.location, ...(degraded ? { degraded } : {}), ...d },
       consumers,
     };
   };
   const server = await StatusServer.start({ host: config.statusHost, port: config.statusPort, status });
   writeRunFile(config.dataDir, { component, kind: 'agent', pid: process.pid, statusUrl: server.url, startedAt });
-  logger.info(`node agent ${config.nodeName}: following ${config.services.join(', ')}, status ${server.url}`);
+  logger.info(`node agent ${config.nodeName}: following ${config.services.join(', ')}, maps ${maps.kind} at ${maps.location}, status ${server.url}`);
 
   return {
     statusUrl: server.url,
+    datapath: driver,
+    maps,
     async waitInSync(timeoutMs) {
       const all = await Promise.all(followed.map((f) => f.consumer.waitInSync(timeoutMs)));
       return all.every(Boolean);
     },
+    async waitProgramming(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const r = await Promise.race([programming, timeout]);
+      clearTimeout(timer);
+      return r;
+    },
     async stop() {
+      stopping = true;
       removeRunFile(config.dataDir, component);
       for (const f of followed) await f.consumer.stop();
+      await programming;
+      driver.flush();
+      driver.stop();
       await server.stop();
       await nc.drain().catch(() => nc.close());
+      maps.close();
     },
   };
 }

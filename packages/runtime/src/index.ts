@@ -3,6 +3,8 @@ export { ConfigError } from './config-error.js';
 export {
   parseServiceArgs,
   parseAgentArgs,
+  defaultPinDir,
+  type DatapathMode,
   PROCESS_FLAGS_HELP,
   type ProcessConfig,
   type ServiceConfig,

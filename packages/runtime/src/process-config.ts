@@ -23,9 +23,20 @@ export interface ServiceConfig extends ProcessConfig {
   readonly kubeconfig: string | undefined;
 }
 
+/** How the agent reaches its datapath: kernel maps, the in-memory fake, or kernel maps when it can. */
+export type DatapathMode = 'auto' | 'bpf' | 'memory';
+
 export interface AgentConfig extends ProcessConfig {
   readonly nodeName: string;
   readonly services: readonly ServiceName[];
+  readonly datapath: DatapathMode;
+  /** Where the node's maps are pinned (bpffs). */
+  readonly bpfPinDir: string;
+}
+
+/** Pin directory of a node's maps: one per node, so several agents can share a machine. */
+export function defaultPinDir(nodeName: string): string {
+  return `/sys/fs/bpf/netledger/${nodeName}`;
 }
 
 export const PROCESS_FLAGS_HELP = `  --data-dir DIR       data directory (default ${DEFAULT_DATA_DIR})
@@ -91,20 +102,27 @@ export function parseServiceArgs(service: ServiceName, argv: readonly string[]):
 export function parseAgentArgs(argv: readonly string[], hostname: string): AgentConfig | undefined {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...common, node: { type: 'string' }, services: { type: 'string' } },
+    options: { ...common, node: { type: 'string' }, services: { type: 'string' }, datapath: { type: 'string' }, 'bpf-pin-dir': { type: 'string' } },
     strict: true,
   });
   if (values.help) {
     console.log(`netledger node agent\n\nUsage: node-agent [flags]\n\n${PROCESS_FLAGS_HELP}
   --node NAME          this node's name (default: the host name)
-  --services LIST      services to follow (default identity,policy,lb)`);
+  --services LIST      services to follow (default identity,policy,lb)
+  --datapath MODE      auto (kernel maps when they can be created, else in-memory, said loudly),
+                       bpf (kernel maps or fail), memory (in-memory maps: no datapath) (default auto)
+  --bpf-pin-dir DIR    where the node's maps are pinned (default /sys/fs/bpf/netledger/<node>)`);
     return undefined;
   }
   const services = (values.services ?? 'identity,policy,lb').split(',').map((s) => s.trim());
   for (const s of services) if (!isServiceName(s)) throw new ConfigError('services', `unknown service ${s} (identity, policy, lb)`);
   const nodeName = values.node ?? hostname;
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName)) throw new ConfigError('node', `${nodeName} is not a valid node name (DNS-1123)`);
-  return Object.freeze({ ...parseCommon(values), nodeName, services: services as ServiceName[] });
+  const datapath = values.datapath ?? 'auto';
+  if (datapath !== 'auto' && datapath !== 'bpf' && datapath !== 'memory') throw new ConfigError('datapath', `expected auto, bpf or memory, got ${JSON.stringify(datapath)}`);
+  const bpfPinDir = values['bpf-pin-dir'] ?? defaultPinDir(nodeName);
+  if (!bpfPinDir.startsWith('/')) throw new ConfigError('bpf-pin-dir', `expected an absolute path, got ${JSON.stringify(bpfPinDir)}`);
+  return Object.freeze({ ...parseCommon(values), nodeName, services: services as ServiceName[], datapath, bpfPinDir });
 }
 
 function parseInteger(flag: string, raw: string, min: number, max: number): number {
