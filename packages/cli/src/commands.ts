@@ -4,7 +4,6 @@ import { apply, APPLY_HELP } from './commands/apply.js';
 import { bpfEndpointList, BPF_ENDPOINT_LIST_HELP } from './commands/bpf-endpoint-list.js';
 import { bpfIpcacheList, BPF_IPCACHE_LIST_HELP } from './commands/bpf-ipcache-list.js';
 import { bpfLbList, BPF_LB_LIST_HELP } from './commands/bpf-lb-list.js';
-import { DEFAULT_PIN_DIR } from './commands/bpf-pinned-maps.js';
 import { bpfPolicyGet, BPF_POLICY_GET_HELP } from './commands/bpf-policy-get.js';
 import { deleteObjects, DELETE_HELP } from './commands/delete.js';
 import { down, DOWN_HELP } from './commands/down.js';
@@ -20,10 +19,20 @@ import { policyMatrix, POLICY_MATRIX_HELP } from './commands/policy-matrix.js';
 import { policyTrace, POLICY_TRACE_HELP } from './commands/policy-trace.js';
 import { serviceList, SERVICE_LIST_HELP } from './commands/service-list.js';
 import { parseOutput } from './output.js';
+import { readStackFile } from './stack-file.js';
+import { defaultPinDir, type DataDir } from '@netledger/runtime';
 
 const kubeconfig = { kubeconfig: { type: 'string' } } as const;
 const pinDir = { 'pin-dir': { type: 'string' } } as const;
-const pinDirOf = (values: OptionValues): string => str(values, 'pin-dir') ?? DEFAULT_PIN_DIR;
+// The bpf commands read the maps of the stack running from the data dir (its first node) unless
+// told otherwise; without a stack, the host's own node.
+const pinDirOf = (values: OptionValues, dataDir: DataDir): string => {
+  const explicit = str(values, 'pin-dir');
+  if (explicit) return explicit;
+  const stack = readStackFile(dataDir);
+  const node = stack?.nodes[0];
+  return (node && stack?.bpfPinDirs?.[node]) ?? defaultPinDir(node ?? defaultNodeName());
+};
 
 function integer(values: OptionValues, flag: string, fallback: string, min: number, max: number): number {
   const raw = str(values, flag) ?? fallback;
@@ -45,6 +54,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'apiserver-port': { type: 'string' },
       db: { type: 'string' },
       node: { type: 'string' },
+      'bpf-pin-dir': { type: 'string' },
     },
     run: ({ values, dataDir, argv }) =>
       up({
@@ -55,6 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         apiServerPort: integer(values, 'apiserver-port', '6443', 1, 65535),
         db: str(values, 'db'),
         node: str(values, 'node') ?? defaultNodeName(),
+        bpfPinDir: str(values, 'bpf-pin-dir'),
         argv,
       }),
   },
@@ -192,28 +203,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'the ipcache BPF map: IP prefix -> identity (as cilium bpf ipcache list)',
     help: BPF_IPCACHE_LIST_HELP,
     options: pinDir,
-    run: ({ values }) => bpfIpcacheList(pinDirOf(values), parseOutput(str(values, 'output'))),
+    run: ({ values, dataDir }) => bpfIpcacheList(pinDirOf(values, dataDir), parseOutput(str(values, 'output'))),
   },
   {
     words: ['bpf', 'policy', 'get'],
     summary: "an endpoint's policy BPF map, by endpoint id or pod IP, or --all",
     help: BPF_POLICY_GET_HELP,
     options: { ...pinDir, all: { type: 'boolean' } },
-    run: ({ values, args }) =>
-      bpfPolicyGet({ pinDir: pinDirOf(values), endpoint: args[0], all: bool(values, 'all'), output: parseOutput(str(values, 'output')) }),
+    run: ({ values, args, dataDir }) =>
+      bpfPolicyGet({ pinDir: pinDirOf(values, dataDir), endpoint: args[0], all: bool(values, 'all'), output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['bpf', 'lb', 'list'],
     summary: 'the load-balancing BPF maps: frontends and backend slots (as cilium bpf lb list)',
     help: BPF_LB_LIST_HELP,
     options: pinDir,
-    run: ({ values }) => bpfLbList(pinDirOf(values), parseOutput(str(values, 'output'))),
+    run: ({ values, dataDir }) => bpfLbList(pinDirOf(values, dataDir), parseOutput(str(values, 'output'))),
   },
   {
     words: ['bpf', 'endpoint', 'list'],
     summary: 'the endpoints BPF map: local addresses, endpoint ids, identities',
     help: BPF_ENDPOINT_LIST_HELP,
     options: pinDir,
-    run: ({ values }) => bpfEndpointList(pinDirOf(values), parseOutput(str(values, 'output'))),
+    run: ({ values, dataDir }) => bpfEndpointList(pinDirOf(values, dataDir), parseOutput(str(values, 'output'))),
   },
 ];

@@ -15,6 +15,8 @@ export interface StackFile {
   /** `--db` value of each service (`sqlite:PATH` or a postgres URL). */
   readonly services: Readonly<Record<ServiceName, string>>;
   readonly nodes: readonly string[];
+  /** Pin directory of each node's BPF maps. */
+  readonly bpfPinDirs?: Readonly<Record<string, string>>;
 }
 
 export function writeStackFile(dataDir: DataDir, stack: StackFile): void {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { probePinnedMaps } from '@netledger/datapath';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -49,6 +50,9 @@ interface StatusJson {
 describe('local stack (netledger up --detach / status / history / events tail / down)', () => {
   let dataDir: string;
   let pids: number[] = [];
+  // The agent pins its maps here (its own directory, so a stack running on this machine is untouched).
+  const pinDir = `/sys/fs/bpf/netledger-test-stack-${process.pid}`;
+  const datapath = probePinnedMaps(pinDir);
 
   before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'netledger-stack-'));
@@ -58,11 +62,12 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     await netledger(dataDir, 'down');
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(pinDir, { recursive: true, force: true });
   });
 
   it('comes up with every component healthy and the agent in sync', async () => {
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir);
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /nats-server/);
     assert.match(upRes.stdout, /agent-node-a/);
@@ -92,6 +97,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     const text = await netledger(dataDir, 'status');
     assert.equal(text.code, 0);
     assert.match(text.stdout, /identity\s+service\s+OK/);
+    assert.match(text.stdout, datapath.ok ? new RegExp(`agent-node-a datapath: BPF maps pinned at ${pinDir}`) : /agent-node-a datapath: NO DATAPATH/);
   });
 
   it('shows the history of a stream and tails events', async () => {
@@ -118,13 +124,13 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     assert.match(again.stderr, /already runs/);
   });
 
-  it('stops every process on down; a restart appends nothing twice and applies the demo cluster', async () => {
+  it('stops every process on down; a restart appends nothing twice and applies the demo cluster', async (t) => {
     const d = await netledger(dataDir, 'down');
     assert.equal(d.code, 0, d.stderr);
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
 
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir);
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /Demo cluster/);
     assert.match(upRes.stdout, /pod\/backend-1 created/);
@@ -142,6 +148,17 @@ describe('local stack (netledger up --detach / status / history / events tail / 
       await new Promise((r) => setTimeout(r, 200));
     }
     assert.equal(backend()?.backends.length, 2, JSON.stringify(rows));
+    if (datapath.ok) {
+      // The agent programmed the demo into the node's maps; the bpf commands find them through the stack file.
+      let lb = '';
+      for (let i = 0; i < 100 && (lb.match(/\(\d+\) \[/g) ?? []).length === 0; i++) {
+        lb = (await netledger(dataDir, 'bpf', 'lb', 'list')).stdout;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(lb, /ClusterIP/, lb);
+    } else {
+      t.diagnostic(`BPF maps not checked: ${datapath.reason}`);
+    }
     assert.equal((await netledger(dataDir, 'down')).code, 0);
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
   });

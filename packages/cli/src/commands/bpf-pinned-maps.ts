@@ -10,7 +10,8 @@ import { CliError } from '../cli-error.js';
 export { DEFAULT_PIN_DIR };
 
 /** The `--pin-dir` line every bpf command's help shares. */
-export const PIN_DIR_HELP = `--pin-dir DIR reads the maps pinned in DIR (default ${DEFAULT_PIN_DIR}). The maps are read
+export const PIN_DIR_HELP = `--pin-dir DIR reads the maps pinned in DIR (default: the node agent's pin directory of the
+stack running from --data-dir, else /sys/fs/bpf/netledger/<host name>). The maps are read
 directly from the kernel: no running stack is needed, but root (or CAP_BPF) is.`;
 
 /**

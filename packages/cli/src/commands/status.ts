@@ -5,7 +5,9 @@ import { readStackFile } from '../stack-file.js';
 export const STATUS_HELP = `Usage: netledger status [--data-dir DIR] [-o json]
 
 Shows each component of the stack running from DIR: health, pid, its event log's last
-sequence and outbox backlog (services), and each consumer's cursor and lag (agents).
+sequence and outbox backlog (services), and each consumer's cursor and lag (agents); then, per
+agent, its datapath: where its BPF maps are pinned (or NO DATAPATH and why), whether they are
+programmed, their entries, any full map and any event it had to skip.
 Exit code 0 when every component is healthy, 1 otherwise.`;
 
 interface ComponentReport {
@@ -56,7 +58,41 @@ export async function status(dataDir: DataDir, output: OutputFormat): Promise<nu
       reports.map((r) => [r.component, r.kind, r.healthy ? 'OK' : `FAIL${'error' in r.detail ? `: ${String(r.detail.error)}` : ''}`, String(r.pid), ...columns(r)]),
     ),
   );
+  for (const r of reports) {
+    const line = datapathLine(r);
+    if (line) console.log(`\n${r.component} datapath: ${line}`);
+  }
   return healthy ? 0 : 1;
+}
+
+/** One line on an agent's maps: where, whether programmed, entries, full maps, skipped events. */
+function datapathLine(r: ComponentReport): string | undefined {
+  const d = (r.detail as Record<string, unknown>)['datapath'] as
+    | {
+        kind?: string;
+        location?: string;
+        degraded?: string;
+        programming?: boolean;
+        held?: string[];
+        desired?: { entries?: Record<string, number> };
+        reconciler?: { mapFull?: Array<{ map: string; capacity: number; pending: number }>; pendingOperations?: number };
+        rejectedEvents?: number;
+        lastError?: string;
+      }
+    | undefined;
+  if (!d || typeof d !== 'object') return undefined;
+  const entries = Object.entries(d.desired?.entries ?? {})
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ');
+  const parts = [
+    d.kind === 'pinned' ? `BPF maps pinned at ${d.location}` : `NO DATAPATH (${d.degraded ?? 'in-memory maps'})`,
+    d.programming ? (d.held?.length ? `writes held while ${d.held.join(', ')} re-bootstraps` : 'programmed') : 'waiting for every stream to catch up',
+    entries ? `entries: ${entries}` : '',
+    ...(d.reconciler?.mapFull ?? []).map((f) => `MAP FULL: ${f.map} (capacity ${f.capacity}, ${f.pending} waiting)`),
+    d.rejectedEvents ? `${d.rejectedEvents} events skipped` : '',
+    d.lastError ? `error: ${d.lastError}` : '',
+  ];
+  return parts.filter(Boolean).join('; ');
 }
 
 function columns(r: ComponentReport): [string, string, string] {

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '@netledger/contracts';
 import { NatsServerProcess } from '@netledger/bus';
-import { isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
+import { defaultPinDir, isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
 import { applyDemoCluster } from '../demo-cluster.js';
@@ -21,12 +21,14 @@ export interface UpOptions {
   readonly apiServerPort: number;
   readonly db: string | undefined;
   readonly node: string;
+  /** Where the agent pins the node's BPF maps (default /sys/fs/bpf/netledger/<node>). */
+  readonly bpfPinDir: string | undefined;
   /** argv to re-run in the background for --detach. */
   readonly argv: readonly string[];
 }
 
 export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--apiserver-port PORT]
-                    [--db URL] [--node NAME]
+                    [--db URL] [--node NAME] [--bpf-pin-dir DIR]
 
 Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
 server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
@@ -38,7 +40,9 @@ and one node agent. Prints what runs where; Ctrl-C (or netledger down) stops eve
   --nats-port PORT  client port of nats-server (default 4222; a free port if 4222 is taken)
   --apiserver-port PORT  port of the local Kubernetes API server (default 6443; a free port if taken)
   --db URL          storage of the services' event logs: sqlite (default) or postgres://...
-  --node NAME       name of the local node (default: the host name)`;
+  --node NAME       name of the local node (default: the host name)
+  --bpf-pin-dir DIR where the node agent pins its BPF maps (default /sys/fs/bpf/netledger/<node>);
+                    they stay after the stack stops, so a restart reconciles them without a flush`;
 
 const START_TIMEOUT_MS = 60_000;
 
@@ -122,6 +126,7 @@ async function runForeground(options: UpOptions): Promise<number> {
     }
 
     const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, options.db ?? `sqlite:${dataDir.serviceDb(s)}`])) as Record<ServiceName, string>;
+    const pinDir = options.bpfPinDir ?? defaultPinDir(options.node);
     writeStackFile(dataDir, {
       version: 1,
       supervisorPid: process.pid,
@@ -132,6 +137,7 @@ async function runForeground(options: UpOptions): Promise<number> {
       kubeconfig: dataDir.kubeconfig,
       services,
       nodes: [options.node],
+      bpfPinDirs: { [options.node]: pinDir },
     });
     const common = ['--data-dir', dataDir.root, '--nats', nats.url];
     const specs = [
@@ -140,7 +146,7 @@ async function runForeground(options: UpOptions): Promise<number> {
         script: fileURLToPath(import.meta.resolve(`@netledger/${s}-service/main`)),
         args: [...common, '--db', services[s], '--kubeconfig', dataDir.kubeconfig],
       })),
-      { name: `agent-${options.node}`, script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')), args: [...common, '--node', options.node] },
+      { name: `agent-${options.node}`, script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')), args: [...common, '--node', options.node, '--bpf-pin-dir', pinDir] },
     ];
     for (const spec of specs) {
       const child = supervisor.start(spec);
@@ -176,6 +182,7 @@ function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOpt
     `netledger local stack (data dir ${dataDir.root}, node ${options.node})\n\n` +
     table(['COMPONENT', 'PID', 'ADDRESS', 'LOG'], rows) +
     `\n\nKubernetes: kubectl --kubeconfig ${dataDir.kubeconfig} get pods -A\n` +
+    `BPF maps:   ${options.bpfPinDir ?? defaultPinDir(options.node)} (netledger bpf ipcache list | lb list | policy get --all)\n` +
     `Event logs: ${options.db ? options.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : `${dataDir.root}/<service>/events.db`}\n` +
     `Check it:   netledger status --data-dir ${dataDir.root}\n`
   );
