@@ -6,6 +6,8 @@ import type { SelectorCache } from './selector-cache.js';
 export interface RuleRecord {
   /** `<policy key>#<rule source>`: unique across policies of every kind. */
   readonly uid: string;
+  /** A small number unique among the rules in force (reused after its policy goes). */
+  readonly index: number;
   readonly subject: SubjectRecord;
   readonly direction: PolicyDirection;
   readonly effect: 'allow' | 'deny';
@@ -40,11 +42,13 @@ export interface CompiledPolicy {
   readonly subjects: readonly SubjectRecord[];
   /** Every selector-cache reference taken, to give back when the policy goes. */
   readonly peerKeys: readonly string[];
+  readonly rules: readonly RuleRecord[];
 }
 
-/** Compiles a policy's subjects and rules, taking selector-cache references for its peers. */
-export function compilePolicy(key: string, policy: NormalizedPolicy, cache: SelectorCache): CompiledPolicy {
+/** Compiles a policy's subjects and rules, taking selector-cache references for its peers and an index per rule. */
+export function compilePolicy(key: string, policy: NormalizedPolicy, cache: SelectorCache, nextRuleIndex: () => number): CompiledPolicy {
   const peerKeys: string[] = [];
+  const all: RuleRecord[] = [];
   const subjects = policy.subjects.map((s): SubjectRecord => {
     const pin = s.selector.requirements.find((r) => r.key === POD_NAMESPACE_LABEL && r.operator === 'In' && r.values.length === 1);
     const subject: { -readonly [P in keyof SubjectRecord]: SubjectRecord[P] } = {
@@ -63,8 +67,9 @@ export function compilePolicy(key: string, policy: NormalizedPolicy, cache: Sele
         rules: rules.rules.map((r): RuleRecord => {
           const keys = r.peers === null ? null : r.peers.map((p) => cache.acquire(p));
           if (keys !== null) peerKeys.push(...keys);
-          return {
+          const record: RuleRecord = {
             uid: `${key}#${r.source}`,
+            index: nextRuleIndex(),
             subject,
             direction,
             effect: r.effect,
@@ -73,10 +78,12 @@ export function compilePolicy(key: string, policy: NormalizedPolicy, cache: Sele
             ports: r.ports,
             egressPortNames: direction === 'egress' ? [...new Set((r.ports ?? []).flatMap((p) => (p.kind === 'named' ? [p.name] : [])))] : [],
           };
+          all.push(record);
+          return record;
         }),
       };
     }
     return subject;
   });
-  return { key, subjects, peerKeys };
+  return { key, subjects, peerKeys, rules: all };
 }

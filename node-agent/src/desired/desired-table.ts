@@ -12,12 +12,6 @@ export interface TableChanges<K, V> {
   readonly deletes: K[];
 }
 
-interface Baseline<K, V> {
-  readonly key: K;
-  /** The value at the last take; undefined when the key was absent then. */
-  readonly value: V | undefined;
-}
-
 /**
  * The desired content of one map, keyed by a canonical string form of the key so keys that are
  * equal as data are one entry. It remembers, for every key touched since the last
@@ -27,7 +21,8 @@ interface Baseline<K, V> {
 export class DesiredTable<K, V> {
   readonly #keyOf: (key: K) => string;
   readonly #entries = new Map<string, DesiredEntry<K, V>>();
-  #baseline = new Map<string, Baseline<K, V>>();
+  /** For each key touched since the last take: its entry then (entries are replaced, never mutated), or null when absent. */
+  #baseline = new Map<string, DesiredEntry<K, V> | null>();
 
   constructor(keyOf: (key: K) => string) {
     this.#keyOf = keyOf;
@@ -55,24 +50,31 @@ export class DesiredTable<K, V> {
   }
 
   set(key: K, value: V): void {
-    const k = this.#keyOf(key);
-    const current = this.#entries.get(k);
+    this.setByKeyString(this.#keyOf(key), key, value);
+  }
+
+  /** `set` for a caller that already holds the key's string form (`keyOf(key)`). */
+  setByKeyString(keyString: string, key: K, value: V): void {
+    const current = this.#entries.get(keyString);
     if (current !== undefined && structurallyEqual(current.value, value)) return;
-    this.#remember(k, key, current);
-    this.#entries.set(k, { key, value });
+    this.#remember(keyString, current);
+    this.#entries.set(keyString, { key, value });
   }
 
   delete(key: K): void {
-    const k = this.#keyOf(key);
-    const current = this.#entries.get(k);
+    this.deleteByKeyString(this.#keyOf(key));
+  }
+
+  deleteByKeyString(keyString: string): void {
+    const current = this.#entries.get(keyString);
     if (current === undefined) return;
-    this.#remember(k, key, current);
-    this.#entries.delete(k);
+    this.#remember(keyString, current);
+    this.#entries.delete(keyString);
   }
 
   /** Deletes every entry (each one is reported as a delete by the next take unless set again). */
   clear(): void {
-    for (const [k, entry] of this.#entries) this.#remember(k, entry.key, entry);
+    for (const [k, entry] of this.#entries) this.#remember(k, entry);
     this.#entries.clear();
   }
 
@@ -92,8 +94,8 @@ export class DesiredTable<K, V> {
     for (const [k, before] of this.#baseline) {
       const now = this.#entries.get(k);
       if (now === undefined) {
-        if (before.value !== undefined) deletes.push(before.key);
-      } else if (before.value === undefined || !structurallyEqual(before.value, now.value)) {
+        if (before !== null) deletes.push(before.key);
+      } else if (before === null || (before !== now && !structurallyEqual(before.value, now.value))) {
         upserts.push(now);
       }
     }
@@ -101,7 +103,7 @@ export class DesiredTable<K, V> {
     return { upserts, deletes };
   }
 
-  #remember(k: string, key: K, current: DesiredEntry<K, V> | undefined): void {
-    if (!this.#baseline.has(k)) this.#baseline.set(k, { key: current?.key ?? key, value: current?.value });
+  #remember(k: string, current: DesiredEntry<K, V> | undefined): void {
+    if (!this.#baseline.has(k)) this.#baseline.set(k, current ?? null);
   }
 }

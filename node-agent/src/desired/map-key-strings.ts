@@ -20,15 +20,19 @@ export function endpointKeyString(key: EndpointKey): string {
   return canonicalIp(key.ip);
 }
 
-/** Bits past the prefix do not exist for the trie (the codec zeroes them), so they are left out. */
+/**
+ * Bits past the prefix do not exist for the trie (the codec zeroes them), so they are left out.
+ * Built with join, which gives a flat string: agents hold one per policy entry, and a
+ * concatenated one would keep its parts alive beside its flattened copy.
+ */
 export function policyKeyString(key: PolicyKey): string {
   const dir = key.direction === 'egress' ? 'e' : 'i';
   const len = key.prefixLength;
-  if (len <= POLICY_PREFIX.direction) return `${dir}/${len}`;
-  if (len <= POLICY_PREFIX.identity) return `${dir}/${key.identity}/${len}`;
+  if (len <= POLICY_PREFIX.direction) return [dir, len].join('/');
+  if (len <= POLICY_PREFIX.identity) return [dir, key.identity, len].join('/');
   const portBits = len - POLICY_PREFIX.protocol;
   const port = portBits <= 0 ? 0 : key.port & (0xffff << (16 - portBits)) & 0xffff;
-  return `${dir}/${key.identity}/${key.protocol}/${port}/${len}`;
+  return [dir, key.identity, key.protocol, port, len].join('/');
 }
 
 export function lb4ServiceKeyString(key: Lb4ServiceKey): string {

@@ -31,6 +31,7 @@ import {
   policyKeyString,
 } from './map-key-strings.js';
 import { PolicyMapsDesired } from './policy-maps-desired.js';
+import { PolicyValues } from './policy-values.js';
 import { SelectorCache } from './selector-cache.js';
 
 export interface NodeDesiredStateOptions {
@@ -93,6 +94,7 @@ export class NodeDesiredState {
   readonly lb4RevNat = new DesiredTable<Lb4RevNatKey, Lb4RevNatValue>(lb4RevNatKeyString);
   readonly view = new ClusterView();
   readonly #cache = new SelectorCache();
+  readonly #values = new PolicyValues();
   readonly #policy = new PolicyMapsDesired(this.#cache);
   readonly #ipcache = new IpcacheDesired(this.ipcache);
   readonly #lb: LbDesired;
@@ -268,7 +270,7 @@ export class NodeDesiredState {
     const table = this.#retired.get(id) ?? new DesiredTable<PolicyKey, PolicyValue>(policyKeyString);
     this.#retired.delete(id);
     this.#tables.set(id, table);
-    const policy = new EndpointPolicy(table);
+    const policy = new EndpointPolicy(table, this.#values, this.#policy);
     this.#policies.set(id, policy);
     this.#policy.setLocalEndpoint(ep.record.uid, ep.record.identity, ep.record.namedPorts, policy);
     this.#writeEndpointEntries(ep, []);

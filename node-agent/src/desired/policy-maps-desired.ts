@@ -1,7 +1,7 @@
 import type { NamedPort, NormalizedPolicy } from '@netledger/policy-engine';
 import type { PolicyDirection, PolicyKey } from '@netledger/datapath';
 import { compilePolicy, type CompiledPolicy, type RuleRecord, type SubjectRecord } from './compiled-policy.js';
-import type { EndpointPolicy } from './endpoint-policy.js';
+import type { EndpointPolicy, RuleIds } from './endpoint-policy.js';
 import type { IdentityInfo } from './identity-info.js';
 import { NamedPortIndex } from './named-port-index.js';
 import { identityKey, namedPortKeys, numericPortKeys, type RuleEntry } from './rule-entries.js';
@@ -30,7 +30,7 @@ const ANYWHERE = '';
  * - an endpoint change recomputes that endpoint only;
  * - named ports declared anywhere recompute the egress units naming them for that identity.
  */
-export class PolicyMapsDesired {
+export class PolicyMapsDesired implements RuleIds {
   readonly #cache: SelectorCache;
   readonly #namedPorts = new NamedPortIndex();
   readonly #policies = new Map<string, CompiledPolicy>();
@@ -42,6 +42,9 @@ export class PolicyMapsDesired {
   readonly #byIdentity = new Map<number, Set<LocalEndpoint>>();
   readonly #byNamespace = new Map<string, Set<LocalEndpoint>>();
   #touched = new Set<string>();
+  /** Rules in force by index; freed indexes are reused, so the numbers stay small. */
+  readonly #rules: Array<RuleRecord | undefined> = [];
+  readonly #freeRuleIndexes: number[] = [];
 
   constructor(cache: SelectorCache) {
     this.#cache = cache;
@@ -58,6 +61,12 @@ export class PolicyMapsDesired {
     return out;
   }
 
+  ruleIdOf(ruleIndex: number): number {
+    const rule = this.#rules[ruleIndex];
+    if (rule === undefined) throw new Error(`policy rule index ${ruleIndex} is not in force`); // a bookkeeping bug, never data
+    return rule.ruleId;
+  }
+
   enforced(uid: string, direction: PolicyDirection): boolean {
     return this.#local.get(uid)?.policy.enforced(direction) ?? false;
   }
@@ -68,7 +77,7 @@ export class PolicyMapsDesired {
   setPolicy(key: string, policy: NormalizedPolicy | undefined): void {
     const previous = this.#policies.get(key);
     // New references first, so selectors both versions use are not recomputed.
-    const next = policy === undefined ? undefined : compilePolicy(key, policy, this.#cache);
+    const next = policy === undefined ? undefined : compilePolicy(key, policy, this.#cache, () => this.#freeRuleIndexes.pop() ?? this.#rules.push(undefined) - 1);
     if (previous !== undefined) {
       for (const subject of previous.subjects) {
         for (const ep of this.#bySubject.get(subject) ?? []) {
@@ -79,10 +88,15 @@ export class PolicyMapsDesired {
         this.#unindexSubject(subject);
       }
       for (const k of previous.peerKeys) this.#cache.release(k);
+      for (const r of previous.rules) {
+        this.#rules[r.index] = undefined;
+        this.#freeRuleIndexes.push(r.index);
+      }
       this.#policies.delete(key);
     }
     if (next === undefined) return;
     this.#policies.set(key, next);
+    for (const r of next.rules) this.#rules[r.index] = r;
     for (const subject of next.subjects) {
       this.#indexSubject(subject);
       const candidates = subject.namespace === undefined ? this.#local.values() : (this.#byNamespace.get(subject.namespace) ?? []);
@@ -122,7 +136,7 @@ export class PolicyMapsDesired {
       for (const name of names) {
         for (const rule of this.#egressRulesByPortName.get(name) ?? []) {
           for (const ep of this.#bySubject.get(rule.subject) ?? []) {
-            const id = `${ep.uid}|${rule.uid}|${identity}`;
+            const id = `${ep.uid}|${rule.index}|${identity}`;
             if (done.has(id)) continue;
             done.add(id);
             this.#recomputeUnit(ep, rule, identity);
@@ -168,7 +182,7 @@ export class PolicyMapsDesired {
       for (const rule of this.#rulesByPeer.get(d.key) ?? []) {
         for (const ep of this.#bySubject.get(rule.subject) ?? []) {
           if (skip.has(ep)) continue;
-          const id = `${ep.uid}|${rule.uid}|${d.identity}`;
+          const id = `${ep.uid}|${rule.index}|${d.identity}`;
           if (done.has(id)) continue;
           done.add(id);
           this.#recomputeUnit(ep, rule, d.identity);
@@ -220,7 +234,7 @@ export class PolicyMapsDesired {
       const rules = subject[direction];
       if (rules === null) continue;
       if (rules.defaultDeny) ep.policy.addDefaultDeny(direction, -1);
-      for (const rule of rules.rules) ep.policy.removeRule(rule.uid);
+      for (const rule of rules.rules) ep.policy.removeRule(rule.index);
     }
   }
 
@@ -238,7 +252,7 @@ export class PolicyMapsDesired {
 
   #recomputeUnit(ep: LocalEndpoint, rule: RuleRecord, identity: number): void {
     this.#touched.add(ep.uid);
-    ep.policy.setUnit(rule.uid, identity, this.#unitEntries(ep, rule, identity));
+    ep.policy.setUnit(rule.index, identity, this.#unitEntries(ep, rule, identity));
   }
 
   /**
