@@ -35,7 +35,9 @@ const ENTITY_TESTS: Record<Entity, IdentityTest> = {
  * ipcache) to the CIDR identity of the longest policy prefix holding it, else to world. The
  * engine matches the address when it is inside `cidr` and in no `except`; since every such
  * prefix has a CIDR identity, that is exactly "the identity's prefix lies inside `cidr` and
- * inside no `except`", plus world itself when `cidr` is all addresses.
+ * inside no `except`", plus world itself when `cidr` is all addresses. (World is one identity
+ * for both families in the ipcache, so 0.0.0.0/0 also admits IPv6 world traffic, which the
+ * engine would not: splitting world per family is left for when the datapath needs it.)
  */
 function cidrTest(cidr: string, except: readonly string[]): IdentityTest {
   const outer = parsePrefix(cidr);
