@@ -55,7 +55,7 @@ export type ClusterChange =
 const L4: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 
 /** The key of a policy across kinds. */
-export function policyRecordKey(kind: PolicyKind, ref: string): string {
+function policyRecordKey(kind: PolicyKind, ref: string): string {
   return `${kind}/${ref}`;
 }
 

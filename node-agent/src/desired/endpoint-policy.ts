@@ -28,7 +28,7 @@ interface KeyState {
 const NO_RULE = -(2 ** 30);
 
 /** The direction default: prefix 8 matches every key of the direction. */
-export function defaultKey(direction: PolicyDirection): PolicyKey {
+function defaultKey(direction: PolicyDirection): PolicyKey {
   return { direction, identity: 0, protocol: 0, port: 0, prefixLength: POLICY_PREFIX.direction };
 }
 

@@ -11,7 +11,7 @@ export interface IpPrefix extends IpValue {
   readonly length: number;
 }
 
-export function familyBits(family: 4 | 6): number {
+function familyBits(family: 4 | 6): number {
   return family === 4 ? 32 : 128;
 }
 
@@ -101,8 +101,4 @@ export function formatIp(ip: IpValue): string {
 export function canonicalIp(text: string): string {
   const ip = parseIp(text);
   return ip === null ? text : formatIp(ip);
-}
-
-export function formatPrefix(prefix: IpPrefix): string {
-  return `${formatIp(prefix)}/${prefix.length}`;
 }
