@@ -183,6 +183,7 @@ describe('DatapathReconciler', () => {
     // Still full: retried, still recorded, counted again.
     reconciler.reconcile();
     assert.equal(reconciler.status().mapFullErrors, 2);
+    assert.equal(seen.length, 1, 'the same full map is told once');
     store.capacities.set('nl_lb4_backends', 100);
     const stats = reconciler.reconcile();
     assert.equal(stats.byMap['nl_lb4_backends']?.updates, 1);

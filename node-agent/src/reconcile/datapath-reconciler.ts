@@ -44,7 +44,7 @@ export interface ReconcilerStatus {
 }
 
 export interface DatapathReconcilerOptions {
-  /** Told about each full map as it happens, so it is logged rather than silent. */
+  /** Told when a map fills up (and again when what waits for it changes), so it is logged rather than silent. */
   readonly onMapFull?: (record: MapFullRecord, error: Error) => void;
 }
 
@@ -219,7 +219,9 @@ export class DatapathReconciler {
       pending: sync.pendingUpsertCount(),
       ...(endpointId === undefined ? {} : { endpointId }),
     };
+    const previous = this.#mapFull.get(name);
     this.#mapFull.set(name, record);
-    this.#onMapFull?.(record, error);
+    // Retries meet the same full map every run: told once per change, counted every time.
+    if (previous?.pending !== record.pending || previous.capacity !== record.capacity) this.#onMapFull?.(record, error);
   }
 }
