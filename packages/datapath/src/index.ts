@@ -50,6 +50,9 @@ export {
   type MapCapacities,
 } from './layout/map-specs.js';
 
+// Address text shared with the desired state
+export { formatIpv6Groups } from './layout/ip-bytes.js';
+
 // Policy helpers for the desired state
 export { portRangeToPrefixes, policyKeyPortRange, type PortPrefix } from './policy/port-range-to-prefixes.js';
 export { policyRuleId } from './policy/policy-rule-id.js';

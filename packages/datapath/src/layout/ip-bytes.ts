@@ -65,7 +65,11 @@ function parseIpv6(ip: string): Buffer {
 /** Formats 4 or 16 network-order bytes: dotted IPv4, or RFC 5952 IPv6 (longest zero run as ::). */
 export function formatIp(family: IpFamily, bytes: Buffer): string {
   if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  const groups = Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2));
+  return formatIpv6Groups(Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2)));
+}
+
+/** RFC 5952 text of eight 16-bit groups: lower case, the longest run of two or more zero groups as `::`. */
+export function formatIpv6Groups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1; // a single zero group is not compressed
   for (let i = 0; i < 8; ) {
@@ -81,7 +85,7 @@ export function formatIp(family: IpFamily, bytes: Buffer): string {
     }
     i = j;
   }
-  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
+  const hex = (gs: readonly number[]): string => gs.map((g) => g.toString(16)).join(':');
   if (bestStart < 0) return hex(groups);
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
 }
