@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EventRegistry } from '@netledger/contracts';
-import { connectBus, EventConsumer, FileCursorStore, type NatsConnection } from '@netledger/bus';
+import { connectBus, EventConsumer, FileCursorStore, type CursorStore, type NatsConnection } from '@netledger/bus';
 import type { DatapathMaps } from '@netledger/datapath';
 import { removeRunFile, StatusServer, writeRunFile, type AgentConfig, type ComponentStatus, type Logger } from '@netledger/runtime';
 import { DatapathDriver } from './datapath-driver.js';
@@ -25,8 +25,9 @@ export interface NodeAgentOverrides {
 }
 
 /**
- * The node agent: follows each service's stream with its own cursor (kept on the node, so a
- * restart resumes where it stopped), turns the events into the node's desired datapath state,
+ * The node agent: follows each service's stream from its start (the desired state is in memory,
+ * so a restart replays it; the cursors kept on the node record how far each stream was
+ * applied), turns the events into the node's desired datapath state,
  * and once every stream has caught up reconciles the BPF maps against it: in full once (read
  * back, nothing flushed), then per burst of events.
  */
@@ -39,7 +40,12 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
   const driver = new DatapathDriver(config.nodeName, maps, logger);
 
   const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${component}` });
-  const cursors = new FileCursorStore(join(config.dataDir.agentDir(config.nodeName), 'cursors'));
+  // The desired state lives in memory and is rebuilt at every start, so each stream is replayed
+  // from its beginning: resuming at the saved cursor would leave out every earlier event, and
+  // the first full reconcile would then delete their entries from the maps (a flush). The
+  // cursors are still saved, to show how far each stream was applied.
+  const saved = new FileCursorStore(join(config.dataDir.agentDir(config.nodeName), 'cursors'));
+  const cursors: CursorStore = { load: async () => 0, save: (name, seq) => saved.save(name, seq) };
   let stopping = false;
   const followed = config.services.map((service) => {
     const tally = new EventTally(service);
