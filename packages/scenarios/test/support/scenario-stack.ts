@@ -21,6 +21,8 @@ interface ServiceHandle {
   readonly sources: DeliveryTrackingSources;
   /** Resolves once every change handed to the domain is decided and appended. */
   settled(): Promise<void>;
+  /** The identity service's garbage collection, run now. */
+  collectGarbage?(): Promise<number>;
 }
 
 /** How to start an agent on the stack. */
@@ -40,7 +42,8 @@ interface ConsumerPosition {
   readonly service: string;
   readonly cursor: number;
   readonly malformed: number;
-  readonly applied: number;
+  /** The agent's tally of applied events by type (it replaces the consumer's count). */
+  readonly applied: { readonly lastSeq: number; readonly byType: Readonly<Record<string, number>> };
 }
 
 /**
@@ -136,9 +139,9 @@ export class ScenarioStack {
     if (this.#services.has(name)) throw new Error(`${name} service already runs`);
     const config = parseServiceArgs(name, ['--data-dir', this.root, '--nats', this.nats.url, '--kubeconfig', this.api.kubeconfigPath])!;
     const sources = new DeliveryTrackingSources(createInformerSources({ kubeconfigPath: config.kubeconfig, backoff: { initialMs: 100, maxMs: 1000 } }));
-    const { domain, settled } = serviceDomain(name, options);
+    const { domain, settled, collectGarbage } = serviceDomain(name, options);
     const running = await runService(config, createNetledgerRegistry(), domain, sources, this.logger(name));
-    this.#services.set(name, { name, running, sources, settled });
+    this.#services.set(name, { name, running, sources, settled, ...(collectGarbage ? { collectGarbage } : {}) });
   }
 
   async stopService(name: ServiceName): Promise<void> {
@@ -190,6 +193,28 @@ export class ScenarioStack {
     }
   }
 
+  /**
+   * Waits until every service's relay published its whole log to JetStream, so an agent
+   * started now finds everything in the streams (a bootstrap from a complete picture).
+   */
+  async waitPublished(): Promise<void> {
+    for (const s of this.#services.values()) {
+      await waitFor(`the ${s.name} relay to publish its log`, async () => {
+        const status = await fetchStatus(s.running.statusUrl);
+        const head = (status?.['log'] as { lastSeq?: number } | undefined)?.lastSeq;
+        const published = (status?.['relay'] as { lastPublishedSeq?: number } | undefined)?.lastPublishedSeq;
+        return head !== undefined && published !== undefined && published >= head ? true : undefined;
+      });
+    }
+  }
+
+  /** Runs the identity service's garbage collector now (identities past their grace go). */
+  async collectIdentityGarbage(): Promise<number> {
+    const identity = this.#services.get('identity');
+    if (identity?.collectGarbage === undefined) throw new Error('the identity service does not run');
+    return identity.collectGarbage();
+  }
+
   /** The agent's consumer of one stream, from its status endpoint. */
   consumer(agent: RunningAgent, service: ServiceName): Promise<ConsumerPosition | undefined> {
     return consumerPosition(agent, service);
@@ -215,11 +240,14 @@ export class ScenarioStack {
   }
 }
 
-function serviceDomain(name: ServiceName, options: { identity?: IdentityOptions }): { domain: ServiceDomain; settled: () => Promise<void> } {
+function serviceDomain(
+  name: ServiceName,
+  options: { identity?: IdentityOptions },
+): { domain: ServiceDomain; settled: () => Promise<void>; collectGarbage?: () => Promise<number> } {
   switch (name) {
     case 'identity': {
       const d = new IdentityDomain(options.identity);
-      return { domain: d, settled: () => d.settled() };
+      return { domain: d, settled: () => d.settled(), collectGarbage: () => d.collectGarbage() };
     }
     case 'policy': {
       const d = new PolicyDomain();
