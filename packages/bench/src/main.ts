@@ -1,6 +1,7 @@
 // `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints its figures.
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
+import { agentBench } from './suites/agent-bench.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { identityBench } from './suites/identity-bench.js';
 import { lbBench } from './suites/lb-bench.js';
@@ -31,6 +32,10 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
   policy: {
     help: 'policy service: initial sync of 10,000 NetworkPolicies, single-change latency, bursts, restart',
     run: (report) => policyBench(report),
+  },
+  agent: {
+    help: 'node agent: batched BPF map writes',
+    run: (report) => agentBench(report),
   },
 };
 
