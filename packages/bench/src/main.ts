@@ -1,7 +1,7 @@
 // `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints its figures.
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
-import { agentBench } from './suites/agent-bench.js';
+import { AGENT_DEFAULTS, agentBench } from './suites/agent-bench.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { identityBench } from './suites/identity-bench.js';
 import { lbBench } from './suites/lb-bench.js';
@@ -34,8 +34,8 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
     run: (report) => policyBench(report),
   },
   agent: {
-    help: 'node agent: batched BPF map writes',
-    run: (report) => agentBench(report),
+    help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents)',
+    run: (report, v) => agentBench(report, { agents: num(v['agents'], AGENT_DEFAULTS.agents) }),
   },
 };
 
@@ -56,6 +56,7 @@ const { values, positionals } = parseArgs({
     batch: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
+    agents: { type: 'string' },
   },
 });
 const names = positionals.length ? positionals : Object.keys(SUITES);
@@ -63,6 +64,7 @@ if (values.help) {
   console.log('Usage: npm run bench -- [SUITE...] [--json]\n\nSuites:');
   for (const [name, s] of Object.entries(SUITES)) console.log(`  ${name.padEnd(10)} ${s.help}`);
   console.log('\neventlog flags: --events N (100000) --batch N (500) --rate N/s (1000) --seconds N (10)');
+  console.log('agent flags: --agents N (50)');
 } else {
   for (const n of names) {
     const suite = SUITES[n];
