@@ -34,7 +34,7 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
     run: (report) => policyBench(report),
   },
   agent: {
-    help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents)',
+    help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents), memory at 10,000 services x 100,000 endpoints',
     run: (report, v) => agentBench(report, { agents: num(v['agents'], AGENT_DEFAULTS.agents) }),
   },
 };
