@@ -65,9 +65,18 @@ export class PinnedByteMap implements ByteMap {
           at += chunk.length;
         } catch (e) {
           const done = batchCountOf(e);
-          // The batch stops at the first missing key; a missing key is success, so skip it.
+          // The batch stops at the first missing key; a missing key is success. Where one key is
+          // missing others often are (a stale set), so the rest of this chunk goes key by key:
+          // retrying the batch from the next key would copy the chunk again for every miss.
           if (errnoOf(e) !== 'ENOENT' || done === undefined) throw this.opError('delete', e);
-          at += done + 1;
+          for (const key of chunk.slice(done + 1)) {
+            try {
+              raw.delete(key);
+            } catch (err) {
+              if (errnoOf(err) !== 'ENOENT') throw this.opError('delete', err);
+            }
+          }
+          at += chunk.length;
         }
       }
       return;
