@@ -22,12 +22,14 @@ import {
 import type { KubeManifest } from '@netledger/k8s';
 import type { RunningAgent } from '@netledger/node-agent';
 import { fetchStatus } from '@netledger/runtime';
-import { dumpDatapath } from './support/datapath-dump.js';
+import { dumpDatapath } from './support/dump-datapath.js';
 import { pinnedMapsUnavailable, removePinDir, tempPinDir } from './support/pinned-maps.js';
 import { ScenarioStack, type AgentOptions } from './support/scenario-stack.js';
 import { WAIT_MS, waitFor } from './support/wait-for.js';
 
 const NODE = 'node-a';
+// A whole stack per test: generous for a loaded two-core CI machine.
+const TEST_TIMEOUT_MS = 150_000;
 
 /** One node's maps across agent restarts. */
 interface NodeMaps {
@@ -163,8 +165,8 @@ async function agentHealthy(agent: RunningAgent): Promise<boolean | undefined> {
 }
 
 for (const adapter of ADAPTERS) {
-  describe(`node agent on ${adapter.name}`, { timeout: 180_000 }, () => {
-    it('bootstraps from what the services published, writing the maps once every stream caught up', async (t) => {
+  describe(`node agent on ${adapter.name}`, () => {
+    it('bootstraps from what the services published, writing the maps once every stream caught up', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         await stack.startServices();
         await stack.apply([
@@ -208,7 +210,7 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    it('applies objects added after the start without being asked', async (t) => {
+    it('applies objects added after the start without being asked', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         await stack.startServices();
         await stack.apply([namespace('inc')]);
@@ -239,7 +241,7 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    it('follows identity churn: entries come and go with pods of new label sets, none is left behind', async (t) => {
+    it('follows identity churn: entries come and go with pods of new label sets, none is left behind', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         // The identity service's clock runs ahead on demand, so identities nobody uses any more
         // are released at once instead of after the grace period.
@@ -285,7 +287,7 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    it('restarts on the same maps and data dir: reads them back and writes nothing, no flush', async (t) => {
+    it('restarts on the same maps and data dir: reads them back and writes nothing, no flush', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         await stack.startServices();
         await stack.apply([
@@ -322,7 +324,7 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    it('reports a full map (status, health, metric) and recovers when objects are deleted', async (t) => {
+    it('reports a full map (status, health, metric) and recovers when objects are deleted', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         await stack.startServices();
         // ipcache: the two world prefixes and one /32 per pod address: 5 entries of 6.
@@ -355,7 +357,7 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    it('skips and counts malformed messages on a stream and keeps applying later events', async (t) => {
+    it('skips and counts malformed messages on a stream and keeps applying later events', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       await onStack(t, adapter, async (stack, node) => {
         // No identity service here: the test is its relay, so it can put bad messages between
         // good ones (a running relay would see a stream it did not write and stop publishing).

@@ -14,6 +14,8 @@ import { runGoldenScenario, type ScenarioDatapath } from './run-golden-scenario.
 
 const root = fileURLToPath(new URL('./scenarios/', import.meta.url));
 const update = process.env['UPDATE_GOLDEN'] === '1';
+// A whole stack per scenario: generous for a loaded two-core CI machine.
+const TEST_TIMEOUT_MS = 150_000;
 const scenarios = readdirSync(root)
   .filter((n) => statSync(join(root, n)).isDirectory())
   .sort();
@@ -28,10 +30,10 @@ function check(name: string, actual: string): void {
   assert.equal(actual, readFileSync(expectedFile, 'utf8'), `${name}: the maps differ from expected.txt (UPDATE_GOLDEN=1 rewrites it)`);
 }
 
-describe('golden scenarios: YAML -> services -> agent -> map dump', { timeout: 180_000 }, () => {
+describe('golden scenarios: YAML -> services -> agent -> map dump', () => {
   describe('in-memory maps', () => {
     for (const name of scenarios) {
-      it(name, async () => {
+      it(name, { timeout: TEST_TIMEOUT_MS }, async () => {
         check(name, await runGoldenScenario(join(root, name), { kind: 'memory' }));
       });
     }
@@ -39,7 +41,7 @@ describe('golden scenarios: YAML -> services -> agent -> map dump', { timeout: 1
 
   describe('pinned kernel maps (privileged)', () => {
     for (const name of scenarios) {
-      it(name, async (t) => {
+      it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
         const why = pinnedMapsUnavailable();
         if (why !== undefined) return t.skip(why);
         // The memory run writes expectations; this one only compares, so both adapters agree on one file.

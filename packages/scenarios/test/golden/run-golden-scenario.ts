@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifests, type KubeManifest } from '@netledger/k8s';
-import { dumpDatapath } from '../support/datapath-dump.js';
+import { dumpDatapath } from '../support/dump-datapath.js';
 import { ScenarioStack } from '../support/scenario-stack.js';
 
 /** The node the agent runs as; scenario pods on other nodes are remote endpoints. */

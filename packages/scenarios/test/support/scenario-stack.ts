@@ -132,7 +132,10 @@ export class ScenarioStack {
    * `identity` tunes the identity domain (a clock for garbage collection).
    */
   async startServices(options: { identity?: IdentityOptions } = {}): Promise<void> {
-    for (const name of ['identity', 'policy', 'lb'] as const) await this.startService(name, options);
+    // Side by side: each has its own log and ids, so the order they come up in changes nothing.
+    const started = await Promise.allSettled((['identity', 'policy', 'lb'] as const).map((name) => this.startService(name, options)));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async startService(name: ServiceName, options: { identity?: IdentityOptions } = {}): Promise<void> {
