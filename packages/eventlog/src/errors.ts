@@ -27,13 +27,14 @@ export class IdempotencyError extends EventLogError {
   constructor(
     readonly stream: string,
     readonly eventId: string,
-    reason: string,
+    /** Why the id conflicts, as the message ends (kept so the error can be re-created elsewhere). */
+    readonly reason: string,
   ) {
     super(`stream ${stream}: event ${eventId} ${reason}`);
   }
 }
 
-/** The database could not be opened or migrated. */
+/** The database could not be opened, migrated or written, or the log's writer thread is gone. */
 export class StorageError extends EventLogError {
   readonly code = 'STORAGE';
   constructor(

@@ -1,32 +1,45 @@
-import { type EventEnvelope, type NewEvent, type ServiceName } from '@netledger/contracts';
-import type { AppendRequest, AppendResult, ExpectedVersion } from '../event-log.js';
+import type { AppendResult, ExpectedVersion } from '../event-log.js';
 import { ConcurrencyError, IdempotencyError } from '../errors.js';
 import { chainHash } from './hash-chain.js';
 import type { EventsTable, LogHeadTable } from './schema.js';
 
-/** One request, validated and serialized before its transaction. */
+/** One event, validated and serialized before its transaction: plain strings and numbers only. */
+export interface PreparedEvent {
+  readonly id: string;
+  /** The log made the id up (a fresh ULID): it cannot be stored already, so no lookup is needed. */
+  readonly generated: boolean;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly cause: string;
+  readonly data: string;
+}
+
+/**
+ * One request, validated and serialized before its transaction. It holds no caller object, so
+ * a commit can be planned on another thread; the caller's `data` and `cause` stay with the
+ * caller and go back into the envelopes there.
+ */
 export interface PreparedRequest {
-  readonly request: AppendRequest;
-  readonly events: ReadonlyArray<{
-    readonly id: string;
-    /** The log made the id up (a fresh ULID): it cannot be stored already, so no lookup is needed. */
-    readonly generated: boolean;
-    readonly type: string;
-    readonly schemaVersion: number;
-    readonly cause: string;
-    readonly data: string;
-    readonly source: NewEvent;
-  }>;
+  readonly stream: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly PreparedEvent[];
 }
 
 /** A caller's requests: all of them commit, or none. */
 export type PreparedGroup = readonly PreparedRequest[];
 
 /** Ids a commit must look up for idempotency: only those a caller supplied. */
-export function suppliedIds(requests: readonly PreparedRequest[]): string[] {
+export function suppliedIds(groups: readonly PreparedGroup[]): string[] {
   const ids: string[] = [];
-  for (const r of requests) for (const e of r.events) if (!e.generated) ids.push(e.id);
+  for (const g of groups) for (const r of g) for (const e of r.events) if (!e.generated) ids.push(e.id);
   return ids;
+}
+
+/** The streams a commit appends to, each once. */
+export function appendedStreams(groups: readonly PreparedGroup[]): string[] {
+  const streams = new Set<string>();
+  for (const g of groups) for (const r of g) streams.add(r.stream);
+  return [...streams];
 }
 
 export interface StoredId {
@@ -37,7 +50,6 @@ export interface StoredId {
 
 /** What the planner needs read from the database first (under the log's write lock). */
 export interface PlanInput {
-  readonly service: ServiceName;
   readonly head: LogHeadTable;
   readonly stored: ReadonlyMap<string, StoredId>;
   readonly current: ReadonlyMap<string, number>;
@@ -54,17 +66,26 @@ export interface DuplicateRead {
   readonly lastSeq: number;
 }
 
+/** Where one request left its stream: its AppendResult without the envelopes. */
+export type AppendPosition = Omit<AppendResult, 'events'>;
+
+/** A group's outcome: each request's position, or the conflict that rejected the whole group. */
+export type GroupOutcome = AppendPosition[] | ConcurrencyError | IdempotencyError;
+
 /** Everything one commit writes, and each group's outcome. */
 export interface AppendPlan {
-  readonly outcomes: Array<AppendResult[] | Error>;
+  readonly outcomes: GroupOutcome[];
   readonly rows: EventsTable[];
   readonly head: LogHeadTable;
   readonly duplicates: DuplicateRead[];
+  /** The time of every event the commit writes. */
+  readonly time: string;
 }
 
 /**
- * Decides a commit without I/O: sequences, versions, hashes and envelopes for each group, a
- * group rejected alone on a version or idempotency conflict, retries of stored appends found.
+ * Decides a commit without I/O: sequences, versions and hashes for each group, a group rejected
+ * alone on a version or idempotency conflict, retries of stored appends found. The envelopes are
+ * built by the caller from the positions (see append-envelopes.ts).
  */
 export function planAppend(input: PlanInput): AppendPlan {
   let seq = Number(input.head.last_seq);
@@ -74,29 +95,29 @@ export function planAppend(input: PlanInput): AppendPlan {
   const stored = new Map(input.stored);
   const current = new Map(input.current);
   const rows: EventsTable[] = [];
-  const outcomes: AppendPlan['outcomes'] = [];
+  const outcomes: GroupOutcome[] = [];
   const duplicates: DuplicateRead[] = [];
 
   input.groups.forEach((group, g) => {
     const plan = { seq, prevHash, rows: [] as EventsTable[], versions: new Map<string, number>() };
-    const results: AppendResult[] = [];
+    const results: AppendPosition[] = [];
     const dups: DuplicateRead[] = [];
     try {
-      for (const { request, events } of group) {
+      for (const request of group) {
+        const { events } = request;
         const version = plan.versions.get(request.stream) ?? current.get(request.stream) ?? 0;
         const duplicate = idempotentRetry(request.stream, events, stored);
         if (duplicate) {
           dups.push({ group: g, result: results.length, stream: request.stream, firstSeq: duplicate.firstSeq, lastSeq: duplicate.lastSeq });
-          results.push({ ...duplicate, events: [] });
+          results.push(duplicate);
           continue;
         }
         checkExpected(request.stream, request.expectedVersion, version);
         if (events.length === 0) {
-          results.push({ stream: request.stream, version, firstSeq: plan.seq + 1, lastSeq: plan.seq, duplicate: false, events: [] });
+          results.push({ stream: request.stream, version, firstSeq: plan.seq + 1, lastSeq: plan.seq, duplicate: false });
           continue;
         }
         const firstSeq = plan.seq + 1;
-        const envelopes: EventEnvelope[] = [];
         let v = version;
         for (const e of events) {
           plan.seq += 1;
@@ -116,21 +137,9 @@ export function planAppend(input: PlanInput): AppendPlan {
           row.hash = chainHash(plan.prevHash, { ...row, schemaVersion: row.schema_version });
           plan.prevHash = row.hash;
           plan.rows.push(row);
-          envelopes.push({
-            id: e.id,
-            service: input.service,
-            stream: request.stream,
-            version: v,
-            seq: plan.seq,
-            type: e.type,
-            schemaVersion: e.schemaVersion,
-            time,
-            cause: e.source.cause,
-            data: e.source.data,
-          });
         }
         plan.versions.set(request.stream, v);
-        results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false, events: envelopes });
+        results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false });
       }
     } catch (e) {
       if (e instanceof ConcurrencyError || e instanceof IdempotencyError) {
@@ -153,15 +162,16 @@ export function planAppend(input: PlanInput): AppendPlan {
     rows,
     head: { id: 1, last_seq: seq, last_hash: prevHash, last_time: rows.length ? time : input.head.last_time },
     duplicates,
+    time,
   };
 }
 
 /** A retry of an append that already committed: its original position. A partial overlap is an error. */
 function idempotentRetry(
   stream: string,
-  events: PreparedRequest['events'],
+  events: readonly PreparedEvent[],
   stored: ReadonlyMap<string, StoredId>,
-): Omit<AppendResult, 'events'> | undefined {
+): AppendPosition | undefined {
   const found = events.map((e) => stored.get(e.id));
   const hits = found.filter((f) => f !== undefined);
   if (hits.length === 0) return undefined;

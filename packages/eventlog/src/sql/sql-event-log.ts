@@ -17,10 +17,12 @@ import type {
   ReadOptions,
   Snapshot,
 } from '../event-log.js';
-import { IdempotencyError } from '../errors.js';
-import { planAppend, suppliedIds, type AppendPlan, type DuplicateRead, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
+import { IdempotencyError, StorageError } from '../errors.js';
+import type { AppendCommitter, CommittedAppend } from './append-committer.js';
+import { appendedEnvelopes } from './append-envelopes.js';
+import { appendedStreams, planAppend, suppliedIds, type AppendPosition, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
-import type { EventLogDatabase, EventsTable, LogHeadTable } from './schema.js';
+import type { EventLogDatabase, EventsTable } from './schema.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -39,8 +41,10 @@ export interface SqlEventLogOptions {
    * file here (see sqlite-write-lock.ts); PostgreSQL needs none, its row lock waits without blocking.
    */
   readonly serializeWrites?: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Synchronous append path (SQLite); without it appends go through kysely. */
-  readonly syncAppend?: SyncAppendIo;
+  /** Where appends commit (SQLite: the log's writer thread); without it they go through kysely. */
+  readonly committer?: AppendCommitter;
+  /** The outbox read through cached statements (SQLite); without it, through kysely. */
+  readonly outboxReads?: OutboxReads;
 }
 
 // Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
@@ -49,21 +53,12 @@ const IN_CHUNK = 5000;
 // Most events one group commit writes; a caller's append is never split.
 const GROUP_COMMIT_EVENTS = 5000;
 
-type Prepared = PreparedRequest;
+// A request as the caller's thread keeps it: what commits (plain strings and numbers), and the
+// caller's events, whose data and cause objects go back into the envelopes.
+type Prepared = PreparedRequest & { readonly sources: readonly NewEvent[] };
 
-/**
- * The reads and writes of one append commit done synchronously (better-sqlite3 with cached
- * statements). A synchronous transaction cannot interleave with anything else in the process,
- * and skipping the query builder on the hot path makes appends several times cheaper.
- */
-export interface SyncAppendIo {
-  transaction<T>(work: () => T): T;
-  lockHead(): LogHeadTable;
-  findIds(ids: readonly string[]): Map<string, StoredId>;
-  streamVersions(streams: readonly string[]): Map<string, number>;
-  readRange(stream: string, firstSeq: number, lastSeq: number): EventsTable[];
-  write(plan: AppendPlan): void;
-  /** The outbox read: the relay's position, then up to `limit` events after `afterSeq`. */
+/** The outbox read with cached statements: the relay's position, then up to `limit` events after `afterSeq`. */
+export interface OutboxReads {
   publishedSeq(): number;
   eventsAfter(afterSeq: number, limit: number): Array<Omit<EventsTable, 'hash'>>;
 }
@@ -89,7 +84,8 @@ export class SqlEventLog implements EventLog {
     readonly resolve: (r: AppendResult[]) => void;
     readonly reject: (e: unknown) => void;
   }> = [];
-  private flushing = false;
+  /** The group commit loop while it runs (close() waits for it). */
+  private flushing: Promise<void> | undefined;
 
   protected constructor(
     private readonly db: Kysely<EventLogDatabase>,
@@ -114,10 +110,12 @@ export class SqlEventLog implements EventLog {
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    if (this.closed) throw new StorageError(this.options.location, `${this.service} log: append after close`);
     const prepared = this.prepare(requests);
     return new Promise<AppendResult[]>((resolve, reject) => {
       this.pending.push({ prepared, resolve, reject, events: prepared.reduce((n, p) => n + p.events.length, 0) });
-      if (!this.flushing) void this.flush();
+      // flush() awaits before it can return, so this is set before its finally clears it.
+      this.flushing ??= this.flush();
     });
   }
 
@@ -127,30 +125,59 @@ export class SqlEventLog implements EventLog {
    * its own outcome: a version conflict fails that caller's append alone.
    */
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
-      while (this.pending.length > 0) {
-        let take = 0;
-        let events = 0;
-        while (take < this.pending.length && (take === 0 || events + this.pending[take]!.events <= GROUP_COMMIT_EVENTS)) {
-          events += this.pending[take]!.events;
-          take++;
-        }
-        const batch = this.pending.splice(0, take);
-        try {
-          const groups = batch.map((b) => b.prepared);
-          const sync = this.options.syncAppend;
-          const outcomes = await this.serializeWrites(async () =>
-            sync ? this.appendWithSqlite(sync, groups) : this.appendWithKysely(groups),
-          );
-          outcomes.forEach((o, i) => (o instanceof Error ? batch[i]!.reject(o) : batch[i]!.resolve(o)));
-        } catch (e) {
-          for (const b of batch) b.reject(e);
-        }
-      }
+      await this.flushPending();
     } finally {
-      this.flushing = false;
+      this.flushing = undefined;
     }
+  }
+
+  private async flushPending(): Promise<void> {
+    while (this.pending.length > 0) {
+      let take = 0;
+      let events = 0;
+      while (take < this.pending.length && (take === 0 || events + this.pending[take]!.events <= GROUP_COMMIT_EVENTS)) {
+        events += this.pending[take]!.events;
+        take++;
+      }
+      const batch = this.pending.splice(0, take);
+      const groups = batch.map((b) => b.prepared);
+      let committed: CommittedAppend;
+      try {
+        const committer = this.options.committer;
+        // The lock is held until the commit is back, also while a writer thread runs it, so no
+        // other write of this file (outbox ack, snapshot, another log) contends with it in SQLite.
+        committed = await this.serializeWrites(async () => {
+          const now = this.clock().toISOString();
+          return committer ? committer.commit(groups, now) : this.appendWithKysely(groups, now);
+        });
+      } catch (e) {
+        for (const b of batch) b.reject(e);
+        continue;
+      }
+      batch.forEach((b, i) => {
+        const outcome = committed.outcomes[i]!;
+        if (outcome instanceof Error) return b.reject(outcome);
+        try {
+          b.resolve(this.results(groups[i]!, outcome, committed, i));
+        } catch (e) {
+          // A stored event of a retried append that no longer decodes fails that caller alone.
+          b.reject(e);
+        }
+      });
+    }
+  }
+
+  /** A group's results: envelopes rebuilt from the positions, a retried append's as stored the first time. */
+  private results(group: readonly Prepared[], positions: readonly AppendPosition[], committed: CommittedAppend, g: number): AppendResult[] {
+    const results: AppendResult[] = positions.map((p, i) => ({
+      ...p,
+      events: p.duplicate ? [] : appendedEnvelopes(this.service, group[i]!, group[i]!.sources, p, committed.time),
+    }));
+    for (const d of committed.duplicates) {
+      if (d.group === g) results[d.result] = { ...results[d.result]!, events: d.rows.map((r) => this.decode(r)) };
+    }
+    return results;
   }
 
   private prepare(requests: readonly AppendRequest[]): Prepared[] {
@@ -165,14 +192,14 @@ export class SqlEventLog implements EventLog {
         const id = e.id ?? this.ids.next();
         if (ids.has(id)) throw new IdempotencyError(request.stream, id, 'appears twice in one append');
         ids.add(id);
-        return { id, generated: e.id === undefined, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data), source: e };
+        return { id, generated: e.id === undefined, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data) };
       });
-      return { request, events };
+      return { stream: request.stream, expectedVersion: request.expectedVersion, events, sources: request.events };
     });
   }
 
   /** One commit through kysely (PostgreSQL): the same plan, read and written asynchronously. */
-  private async appendWithKysely(groups: readonly PreparedGroup[]): Promise<Array<AppendResult[] | Error>> {
+  private async appendWithKysely(groups: readonly PreparedGroup[], now: string): Promise<CommittedAppend> {
     return this.db.transaction().execute(async (trx) => {
       // Take the log's write lock before reading anything, so the checks below cannot go stale.
       const head = await trx
@@ -181,14 +208,13 @@ export class SqlEventLog implements EventLog {
         .where('id', '=', 1)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const all = groups.flat();
       const stored = new Map<string, StoredId>();
-      for (const chunk of chunks(suppliedIds(all), IN_CHUNK)) {
+      for (const chunk of chunks(suppliedIds(groups), IN_CHUNK)) {
         const rows = await trx.selectFrom('events').select(['id', 'stream', 'version', 'seq']).where('id', 'in', chunk).execute();
         for (const r of rows) stored.set(r.id, { stream: r.stream, version: Number(r.version), seq: Number(r.seq) });
       }
       const current = new Map<string, number>();
-      for (const chunk of chunks([...new Set(all.map((p) => p.request.stream))], IN_CHUNK)) {
+      for (const chunk of chunks(appendedStreams(groups), IN_CHUNK)) {
         const rows = await trx
           .selectFrom('events')
           .select((eb) => ['stream', eb.fn.max('version').as('version')])
@@ -197,12 +223,13 @@ export class SqlEventLog implements EventLog {
           .execute();
         for (const r of rows) current.set(r.stream, Number(r.version));
       }
-      const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
+      const plan = planAppend({ head, stored, current, groups, now });
       if (plan.rows.length > 0) {
         for (const chunk of chunks(plan.rows, INSERT_CHUNK)) await trx.insertInto('events').values(chunk).execute();
         const { last_seq, last_hash, last_time } = plan.head;
         await trx.updateTable('log_head').set({ last_seq, last_hash, last_time }).where('id', '=', 1).execute();
       }
+      const duplicates: Array<CommittedAppend['duplicates'][number]> = [];
       for (const d of plan.duplicates) {
         const rows = await trx
           .selectFrom('events')
@@ -212,30 +239,10 @@ export class SqlEventLog implements EventLog {
           .where('seq', '<=', d.lastSeq)
           .orderBy('seq')
           .execute();
-        this.fillDuplicate(plan, d, rows);
+        duplicates.push({ group: d.group, result: d.result, rows });
       }
-      return plan.outcomes;
+      return { time: plan.time, outcomes: plan.outcomes, duplicates };
     });
-  }
-
-  /** One commit on SQLite: synchronous, with cached statements, in one IMMEDIATE transaction. */
-  private appendWithSqlite(io: SyncAppendIo, groups: readonly PreparedGroup[]): Array<AppendResult[] | Error> {
-    return io.transaction(() => {
-      const head = io.lockHead();
-      const all = groups.flat();
-      const stored = io.findIds(suppliedIds(all));
-      const current = io.streamVersions([...new Set(all.map((p) => p.request.stream))]);
-      const plan = planAppend({ service: this.service, head, stored, current, groups, now: this.clock().toISOString() });
-      if (plan.rows.length > 0) io.write(plan);
-      for (const d of plan.duplicates) this.fillDuplicate(plan, d, io.readRange(d.stream, d.firstSeq, d.lastSeq));
-      return plan.outcomes;
-    });
-  }
-
-  /** A retried append's result carries the events as stored the first time. */
-  private fillDuplicate(plan: AppendPlan, d: DuplicateRead, rows: readonly EventsTable[]): void {
-    const results = plan.outcomes[d.group] as AppendResult[];
-    results[d.result] = { ...results[d.result]!, events: rows.map((r) => this.decode(r)) };
   }
 
   async streamVersion(stream: string): Promise<number> {
@@ -312,7 +319,7 @@ export class SqlEventLog implements EventLog {
   }
 
   async outboxPeek(limit: number, afterSeq = 0): Promise<OutboxEntry[]> {
-    const sync = this.options.syncAppend;
+    const sync = this.options.outboxReads;
     const from = Math.max(afterSeq, sync ? sync.publishedSeq() : await this.publishedSeq());
     const rows = sync
       ? sync.eventsAfter(from, limit)
@@ -373,6 +380,9 @@ export class SqlEventLog implements EventLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already queued still commit; later ones are refused (appendMany).
+    await this.flushing;
+    await this.options.committer?.close();
     await this.db.destroy();
     await this.options.onClose?.();
   }

@@ -1,7 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { AppendPlan, StoredId } from '../sql/append-plan.js';
 import type { EventsTable, LogHeadTable } from '../sql/schema.js';
-import type { SyncAppendIo } from '../sql/sql-event-log.js';
+
+/**
+ * The reads and writes of one append commit done synchronously (better-sqlite3 with cached
+ * statements). A synchronous transaction cannot interleave with anything else on its thread,
+ * and skipping the query builder on the hot path makes appends several times cheaper.
+ */
+export interface SyncAppendIo {
+  transaction<T>(work: () => T): T;
+  lockHead(): LogHeadTable;
+  findIds(ids: readonly string[]): Map<string, StoredId>;
+  streamVersions(streams: readonly string[]): Map<string, number>;
+  readRange(stream: string, firstSeq: number, lastSeq: number): EventsTable[];
+  write(plan: AppendPlan): void;
+}
 
 /**
  * The append commit on better-sqlite3 with statements prepared once. The transaction is
@@ -17,10 +30,6 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
     'INSERT INTO events (seq, id, stream, version, type, schema_version, time, cause, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const updateHead = db.prepare('UPDATE log_head SET last_seq = ?, last_hash = ?, last_time = ? WHERE id = 1');
-  const publishedStmt = db.prepare('SELECT published_seq FROM outbox_position WHERE id = 1').pluck();
-  const afterStmt = db.prepare(
-    'SELECT seq, id, stream, version, type, schema_version, time, cause, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-  );
 
   return {
     transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
@@ -46,7 +55,5 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
       for (const r of plan.rows) insertEvent.run(r.seq, r.id, r.stream, r.version, r.type, r.schema_version, r.time, r.cause, r.data, r.hash);
       updateHead.run(plan.head.last_seq, plan.head.last_hash, plan.head.last_time);
     },
-    publishedSeq: () => Number(publishedStmt.get()),
-    eventsAfter: (afterSeq, limit) => afterStmt.all(afterSeq, limit) as Array<Omit<EventsTable, 'hash'>>,
   };
 }

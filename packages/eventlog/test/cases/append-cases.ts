@@ -252,6 +252,20 @@ export function appendCases(ctx: SuiteContext): void {
       assert.equal(head.lastSeq, 41);
       assert.equal((await log.readAll(1)).length, 41);
     });
+
+    it('groups the appends that arrive while a commit is written into the next commit', async () => {
+      // The log reads the clock once per commit and a commit's events share its time, so a
+      // clock that moves on at every read tells the commits apart.
+      let reads = 0;
+      const log = await ctx.fresh({ clock: () => new Date(Date.UTC(2026, 2, 1, 8, 0, 0, ++reads)) });
+      // The first append starts a commit at once; the others arrive while it is written.
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(`widget/gc${i}`, 'no-stream', [created(`gc${i}`)])));
+      const times = results.map((r) => r.events[0]!.time);
+      assert.equal(new Set(times).size, 2, `30 appends in ${new Set(times).size} commits`);
+      assert.ok(times.slice(1).every((t) => t === times[1] && t > times[0]!), 'all but the first append share the second commit');
+      assert.deepEqual(results.map((r) => r.firstSeq), Array.from({ length: 30 }, (_, i) => i + 1));
+      assert.deepEqual((await log.readAll(1)).map((e) => e.time), times);
+    });
   });
 }
 
