@@ -33,6 +33,14 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
     help: 'policy service: initial sync of 10,000 NetworkPolicies, single-change latency, bursts, restart',
     run: (report) => policyBench(report),
   },
+  services: {
+    help: 'the identity, lb and policy suites in turn (what issue 3 names `services`)',
+    run: async (report) => {
+      await identityBench(report);
+      await lbBench(report);
+      await policyBench(report);
+    },
+  },
   agent: {
     help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents), memory at 10,000 services x 100,000 endpoints',
     run: (report, v) => agentBench(report, { agents: num(v['agents'], AGENT_DEFAULTS.agents) }),
@@ -59,7 +67,8 @@ const { values, positionals } = parseArgs({
     agents: { type: 'string' },
   },
 });
-const names = positionals.length ? positionals : Object.keys(SUITES);
+// With no suite named, each runs once (`services` only groups three of them).
+const names = positionals.length ? positionals : Object.keys(SUITES).filter((n) => n !== 'services');
 if (values.help) {
   console.log('Usage: npm run bench -- [SUITE...] [--json]\n\nSuites:');
   for (const [name, s] of Object.entries(SUITES)) console.log(`  ${name.padEnd(10)} ${s.help}`);
