@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { StorageError, type EventLog } from '@netledger/eventlog';
+import { createTempDir, type TempDir } from '@netledger/testkit';
+import { openSqliteEventLogWith } from '../src/sqlite/open-sqlite-event-log.js';
+import type { WriterThreadData } from '../src/sqlite/sqlite-writer-thread-protocol.js';
+import { created, renamed, widgetRegistryV1 } from './widget-events.js';
+
+const ENTRY = new URL('../src/sqlite/sqlite-writer-thread-entry.mjs', import.meta.url);
+const FAULTY = new URL('./faulty-writer-thread.mjs', import.meta.url);
+
+const realThread = (data: WriterThreadData): Worker => new Worker(ENTRY, { workerData: data });
+const faultyThread =
+  (fault: 'exit' | 'throw') =>
+  (data: WriterThreadData): Worker =>
+    new Worker(FAULTY, { workerData: { ...data, fault } });
+
+describe('SQLite writer thread', () => {
+  let dir: TempDir | undefined;
+  let files = 0;
+
+  before(async () => {
+    dir = await createTempDir('netledger-writer-thread');
+  });
+
+  after(async () => {
+    await dir?.remove();
+  });
+
+  function newFile(): string {
+    if (!dir) throw new Error('temp dir not created: the before hook failed');
+    return join(dir.path, `log-${++files}.sqlite`);
+  }
+
+  /** A log whose writer thread `start` started, ready before the log is returned, and that thread's worker. */
+  async function open(file: string, start: (data: WriterThreadData) => Worker = realThread): Promise<{ log: EventLog; worker: () => Worker }> {
+    const workers: Worker[] = [];
+    const log = await openSqliteEventLogWith(
+      { service: 'policy', registry: widgetRegistryV1(), file },
+      {
+        writerThreadAtOpen: true,
+        startWriterWorker: (data) => {
+          const w = start(data);
+          workers.push(w);
+          return w;
+        },
+      },
+    );
+    return {
+      log,
+      worker: () => {
+        assert.equal(workers.length, 1, 'one writer thread per log');
+        return workers[0]!;
+      },
+    };
+  }
+
+  function isGone(file: string, reason: RegExp): (e: unknown) => boolean {
+    return (e) => {
+      assert.ok(e instanceof StorageError, `expected StorageError, got ${String(e)}`);
+      assert.equal(e.code, 'STORAGE');
+      assert.equal(e.location, file);
+      assert.ok(e.message.startsWith(`${file}: `), `the message names the file: ${e.message}`);
+      assert.match(e.message, reason);
+      return true;
+    };
+  }
+
+  it('terminated between commits: later appends fail with StorageError naming the file; reads and close() still work', async () => {
+    const file = newFile();
+    const { log, worker } = await open(file);
+    await log.append('widget/a', 'no-stream', [created('a')]);
+
+    await worker().terminate();
+    for (const stream of ['widget/b', 'widget/c']) {
+      await assert.rejects(
+        log.append(stream, 'no-stream', [created('b')]),
+        isGone(file, /writer thread exited \(code 1\); appends to this log fail until it is reopened$/),
+      );
+    }
+    assert.equal((await log.head()).lastSeq, 1);
+    assert.deepEqual((await log.readAll(1)).map((e) => e.stream), ['widget/a']);
+    await log.close();
+
+    // Reopened, the log goes on where it was.
+    const reopened = await open(file);
+    try {
+      assert.equal((await reopened.log.append('widget/a', 1, [renamed('a2')])).lastSeq, 2);
+    } finally {
+      await reopened.log.close();
+    }
+  });
+
+  it('exits during a commit: that append and the ones queued behind it fail with StorageError; close() still works', async () => {
+    const file = newFile();
+    const { log } = await open(file, faultyThread('exit'));
+    const settled = await Promise.allSettled([
+      log.append('widget/a', 'no-stream', [created('a')]),
+      log.append('widget/b', 'no-stream', [created('b')]),
+      log.append('widget/c', 'no-stream', [created('c')]),
+    ]);
+    const reasons = settled.map((s) => (s.status === 'rejected' ? (s.reason as unknown) : assert.fail(`append ${s.status}`)));
+    isGone(file, /writer thread exited \(code 3\) with an append in flight, which may or may not have committed$/)(reasons[0]);
+    for (const r of reasons.slice(1)) isGone(file, /writer thread exited \(code 3\); appends to this log fail until it is reopened$/)(r);
+    await assert.rejects(log.append('widget/d', 'no-stream', [created('d')]), isGone(file, /fail until it is reopened$/));
+    await log.close();
+  });
+
+  it('throws: appends fail with StorageError carrying the thread error as its cause', async () => {
+    const file = newFile();
+    const { log } = await open(file, faultyThread('throw'));
+    await assert.rejects(log.append('widget/a', 'no-stream', [created('a')]), (e: unknown) => {
+      isGone(file, /writer thread crashed: writer thread fault injected by the test with an append in flight/)(e);
+      assert.ok((e as StorageError).cause instanceof Error);
+      return true;
+    });
+    await log.close();
+  });
+
+  it('a commit SQLite refuses fails its appends with StorageError, writes nothing, and the next commit goes through', async () => {
+    const file = newFile();
+    const { log } = await open(file);
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.stream = 'widget/refused' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END;`);
+    other.close();
+    try {
+      await assert.rejects(
+        log.appendMany([
+          { stream: 'widget/ok', expectedVersion: 'no-stream', events: [created('ok')] },
+          { stream: 'widget/refused', expectedVersion: 'no-stream', events: [created('refused')] },
+        ]),
+        isGone(file, /append failed on the writer thread: refused by trigger$/),
+      );
+      assert.equal((await log.head()).lastSeq, 0);
+      const r = await log.append('widget/ok', 'no-stream', [created('ok')]);
+      assert.deepEqual([r.firstSeq, r.version], [1, 1]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('that cannot open the database fails the open with StorageError', async () => {
+    const file = newFile();
+    const missing = join(dir!.path, 'missing', 'log.sqlite');
+    await assert.rejects(
+      open(file, (data) => realThread({ ...data, file: missing })),
+      isGone(file, /writer thread cannot open the database: .+; appends to this log fail until it is reopened$/),
+    );
+  });
+
+  it('ends when the log closes, after closing its connection', async () => {
+    const file = newFile();
+    const { log, worker } = await open(file);
+    await log.append('widget/a', 'no-stream', [created('a')]);
+    const exitCode = new Promise<number>((resolve) => worker().once('exit', resolve));
+    await log.close();
+    assert.equal(await exitCode, 0, 'the thread ended by itself, not terminated');
+    await assert.rejects(log.append('widget/b', 'no-stream', [created('b')]), isGone(file, /append after close$/));
+  });
+});
