@@ -122,7 +122,19 @@ export function planAppend(input: PlanInput): AppendPlan {
         for (const e of events) {
           plan.seq += 1;
           v += 1;
-          const row: EventsTable = {
+          // Object literals, no spread: this runs once per appended event.
+          const hash = chainHash(plan.prevHash, {
+            seq: plan.seq,
+            id: e.id,
+            stream: request.stream,
+            version: v,
+            type: e.type,
+            schemaVersion: e.schemaVersion,
+            time,
+            cause: e.cause,
+            data: e.data,
+          });
+          plan.rows.push({
             seq: plan.seq,
             id: e.id,
             stream: request.stream,
@@ -132,11 +144,9 @@ export function planAppend(input: PlanInput): AppendPlan {
             time,
             cause: e.cause,
             data: e.data,
-            hash: '',
-          };
-          row.hash = chainHash(plan.prevHash, { ...row, schemaVersion: row.schema_version });
-          plan.prevHash = row.hash;
-          plan.rows.push(row);
+            hash,
+          });
+          plan.prevHash = hash;
         }
         plan.versions.set(request.stream, v);
         results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false });
@@ -172,9 +182,10 @@ function idempotentRetry(
   events: readonly PreparedEvent[],
   stored: ReadonlyMap<string, StoredId>,
 ): AppendPosition | undefined {
+  // Most appends are new events: answer those without allocating.
+  if (!events.some((e) => stored.has(e.id))) return undefined;
   const found = events.map((e) => stored.get(e.id));
   const hits = found.filter((f) => f !== undefined);
-  if (hits.length === 0) return undefined;
   if (hits.length !== events.length) {
     const missing = events.find((_, i) => !found[i])!;
     throw new IdempotencyError(stream, missing.id, 'is new but other events of the same append are already stored');

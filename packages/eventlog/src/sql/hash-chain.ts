@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** The stored fields of one event that its hash covers, in a fixed order. */
 export interface HashedFields {
@@ -35,8 +35,15 @@ export function chainHash(prevHash: string, e: HashedFields): string {
     lp(e.time) +
     lp(e.cause) +
     lp(e.data);
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }
+
+// crypto.hash (Node 20.12+) hashes in one call without a Hash object: about a third cheaper per
+// event than createHash().update().digest(), for the same bytes.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** A field, length-prefixed. */
 function lp(f: string): string {
