@@ -10,7 +10,7 @@ interface Value {
   readonly flags: number;
 }
 
-const table = (): DesiredTable<Key, Value> => new DesiredTable<Key, Value>((k) => k.ip);
+const table = (): DesiredTable<Key, Value> => new DesiredTable<Key, Value>({ stringOf: (k) => k.ip, parse: (ip) => ({ ip }) });
 
 describe('DesiredTable', () => {
   it('holds entries by the string form of their key', () => {
@@ -31,14 +31,17 @@ describe('DesiredTable', () => {
     t.set({ ip: 'b' }, { identity: 2, flags: 0 });
     assert.deepEqual(t.takeChanges(), {
       upserts: [
-        { key: { ip: 'a' }, value: { identity: 1, flags: 0 } },
-        { key: { ip: 'b' }, value: { identity: 2, flags: 0 } },
+        { keyString: 'a', key: { ip: 'a' }, value: { identity: 1, flags: 0 }, previous: undefined },
+        { keyString: 'b', key: { ip: 'b' }, value: { identity: 2, flags: 0 }, previous: undefined },
       ],
       deletes: [],
     });
     t.delete({ ip: 'a' });
     t.set({ ip: 'b' }, { identity: 3, flags: 0 });
-    assert.deepEqual(t.takeChanges(), { upserts: [{ key: { ip: 'b' }, value: { identity: 3, flags: 0 } }], deletes: [{ ip: 'a' }] });
+    assert.deepEqual(t.takeChanges(), {
+      upserts: [{ keyString: 'b', key: { ip: 'b' }, value: { identity: 3, flags: 0 }, previous: { identity: 2, flags: 0 } }],
+      deletes: [{ keyString: 'a', key: { ip: 'a' }, previous: { identity: 1, flags: 0 } }],
+    });
     assert.deepEqual(t.takeChanges(), { upserts: [], deletes: [] });
   });
 
@@ -68,7 +71,7 @@ describe('DesiredTable', () => {
     t.takeChanges();
     t.delete({ ip: 'a' });
     t.set({ ip: 'a' }, { identity: 1, flags: 1 });
-    assert.deepEqual(t.takeChanges(), { upserts: [{ key: { ip: 'a' }, value: { identity: 1, flags: 1 } }], deletes: [] });
+    assert.deepEqual(t.takeChanges(), { upserts: [{ keyString: 'a', key: { ip: 'a' }, value: { identity: 1, flags: 1 }, previous: { identity: 1, flags: 0 } }], deletes: [] });
   });
 
   it('clear() reports every entry as deleted, except those set again to the same value', () => {
@@ -78,11 +81,25 @@ describe('DesiredTable', () => {
     t.takeChanges();
     t.clear();
     t.set({ ip: 'b' }, { identity: 2, flags: 0 });
-    assert.deepEqual(t.takeChanges(), { upserts: [], deletes: [{ ip: 'a' }] });
+    assert.deepEqual(t.takeChanges(), { upserts: [], deletes: [{ keyString: 'a', key: { ip: 'a' }, previous: { identity: 1, flags: 0 } }] });
+  });
+
+  it('remembers nothing before the first take: it reports every entry then, and what was removed meanwhile not at all', () => {
+    const t = table();
+    t.set({ ip: 'a' }, { identity: 1, flags: 0 });
+    t.set({ ip: 'gone' }, { identity: 2, flags: 0 });
+    t.delete({ ip: 'gone' });
+    assert.equal(t.touched, true);
+    assert.deepEqual(t.takeChanges().upserts.map((c) => c.keyString), ['a']);
+    t.set({ ip: 'b' }, { identity: 3, flags: 0 });
+    t.forgetChanges();
+    assert.equal(t.touched, false, 'forgetChanges drops what was recorded');
+    assert.deepEqual(t.takeChanges(), { upserts: [], deletes: [] });
   });
 
   it('deleting a missing key changes nothing', () => {
     const t = table();
+    t.takeChanges();
     t.delete({ ip: 'nothing' });
     assert.equal(t.touched, false);
   });

@@ -209,7 +209,7 @@ describe('policy entries of local endpoints', () => {
     const changes = table.takeChanges();
     assert.deepEqual(changes.upserts.map((e) => line(e.key, e.value)), [`ingress 300 any -> allow ${policyRuleId('x/from-all-ns', 'spec.ingress[0]')}`]);
     f.state.apply(f.ev.released(300));
-    assert.deepEqual(table.takeChanges().deletes.map((k) => k.identity), [300]);
+    assert.deepEqual(table.takeChanges().deletes.map((c) => c.key.identity), [300]);
   });
 });
 

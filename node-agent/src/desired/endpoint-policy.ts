@@ -259,7 +259,7 @@ export class EndpointPolicy {
       return;
     }
     if (ks.denies > 0) {
-      this.table.setByKeyString(ks.keyString, ks.key, this.#values.deny(this.#lowestRuleId(ks, true)));
+      this.table.setByKeyString(ks.keyString, this.#values.deny(this.#lowestRuleId(ks, true)));
       return;
     }
     let cover: KeyState | undefined;
@@ -268,6 +268,6 @@ export class EndpointPolicy {
       if (cover === undefined || d.key.prefixLength > cover.key.prefixLength) cover = d;
     }
     const value = cover !== undefined ? this.#values.deny(this.#lowestRuleId(cover, true)) : this.#values.allow(this.#lowestRuleId(ks, false));
-    this.table.setByKeyString(ks.keyString, ks.key, value);
+    this.table.setByKeyString(ks.keyString, value);
   }
 }

@@ -15,21 +15,15 @@ import {
   type PolicyValue,
 } from '@netledger/datapath';
 import { ClusterView, type ClusterChange, type EndpointRecord } from './cluster-view.js';
-import { DesiredTable, type TableChanges } from './desired-table.js';
+import type { TableChanges } from './desired-map.js';
+import { DesiredTable } from './desired-table.js';
 import { EndpointIdAllocator, LAST_ENDPOINT_ID } from './endpoint-id-allocator.js';
 import { EndpointPolicy } from './endpoint-policy.js';
 import { identityInfo } from './identity-info.js';
 import { canonicalIp } from './ip-prefix.js';
 import { IpcacheDesired } from './ipcache-desired.js';
 import { LbDesired, type LbSummary } from './lb-desired.js';
-import {
-  endpointKeyString,
-  ipcacheKeyString,
-  lb4BackendKeyString,
-  lb4RevNatKeyString,
-  lb4ServiceKeyString,
-  policyKeyString,
-} from './map-key-strings.js';
+import { ENDPOINT_KEYS, IPCACHE_KEYS, LB4_BACKEND_KEYS, LB4_REVNAT_KEYS, LB4_SERVICE_KEYS, POLICY_KEYS } from './map-key-strings.js';
 import { PolicyMapsDesired } from './policy-maps-desired.js';
 import { PolicyValues } from './policy-values.js';
 import { SelectorCache } from './selector-cache.js';
@@ -87,11 +81,11 @@ interface LocalEndpoint {
  */
 export class NodeDesiredState {
   readonly nodeName: string;
-  readonly ipcache = new DesiredTable<IpcacheKey, IpcacheValue>(ipcacheKeyString);
-  readonly endpoints = new DesiredTable<EndpointKey, EndpointValue>(endpointKeyString);
-  readonly lb4Services = new DesiredTable<Lb4ServiceKey, Lb4ServiceValue>(lb4ServiceKeyString);
-  readonly lb4Backends = new DesiredTable<Lb4BackendKey, Lb4BackendValue>(lb4BackendKeyString);
-  readonly lb4RevNat = new DesiredTable<Lb4RevNatKey, Lb4RevNatValue>(lb4RevNatKeyString);
+  readonly ipcache = new DesiredTable<IpcacheKey, IpcacheValue>(IPCACHE_KEYS);
+  readonly endpoints = new DesiredTable<EndpointKey, EndpointValue>(ENDPOINT_KEYS);
+  readonly lb4Services = new DesiredTable<Lb4ServiceKey, Lb4ServiceValue>(LB4_SERVICE_KEYS);
+  readonly lb4Backends = new DesiredTable<Lb4BackendKey, Lb4BackendValue>(LB4_BACKEND_KEYS);
+  readonly lb4RevNat = new DesiredTable<Lb4RevNatKey, Lb4RevNatValue>(LB4_REVNAT_KEYS);
   readonly view = new ClusterView();
   readonly #cache = new SelectorCache();
   readonly #values = new PolicyValues();
@@ -267,7 +261,7 @@ export class NodeDesiredState {
 
   #attach(ep: LocalEndpoint, id: number): void {
     ep.endpointId = id;
-    const table = this.#retired.get(id) ?? new DesiredTable<PolicyKey, PolicyValue>(policyKeyString);
+    const table = this.#retired.get(id) ?? new DesiredTable<PolicyKey, PolicyValue>(POLICY_KEYS);
     this.#retired.delete(id);
     this.#tables.set(id, table);
     const policy = new EndpointPolicy(table, this.#values, this.#policy);

@@ -12,18 +12,18 @@ import type {
   PolicyKey,
   PolicyValue,
 } from '@netledger/datapath';
-import type { DesiredTable } from '../desired/desired-table.js';
+import type { DesiredMap } from '../desired/desired-map.js';
 import type { EndpointIdReadBack, PolicyMapChanges } from '../desired/node-desired-state.js';
 
 /** What the reconciler reads of the desired state (NodeDesiredState provides it). */
 export interface DesiredDatapath {
-  readonly ipcache: DesiredTable<IpcacheKey, IpcacheValue>;
-  readonly endpoints: DesiredTable<EndpointKey, EndpointValue>;
-  readonly lb4Services: DesiredTable<Lb4ServiceKey, Lb4ServiceValue>;
-  readonly lb4Backends: DesiredTable<Lb4BackendKey, Lb4BackendValue>;
-  readonly lb4RevNat: DesiredTable<Lb4RevNatKey, Lb4RevNatValue>;
+  readonly ipcache: DesiredMap<IpcacheKey, IpcacheValue>;
+  readonly endpoints: DesiredMap<EndpointKey, EndpointValue>;
+  readonly lb4Services: DesiredMap<Lb4ServiceKey, Lb4ServiceValue>;
+  readonly lb4Backends: DesiredMap<Lb4BackendKey, Lb4BackendValue>;
+  readonly lb4RevNat: DesiredMap<Lb4RevNatKey, Lb4RevNatValue>;
   policyMapIds(): number[];
-  policyTable(endpointId: number): DesiredTable<PolicyKey, PolicyValue> | undefined;
+  policyTable(endpointId: number): DesiredMap<PolicyKey, PolicyValue> | undefined;
   takePolicyMapChanges(): PolicyMapChanges;
   /** Endpoint ids as the `endpoints` map held them, before the first full reconcile. */
   seedEndpointIds(readBack: readonly EndpointIdReadBack[]): void;

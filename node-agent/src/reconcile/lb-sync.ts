@@ -18,10 +18,6 @@ export class LbSync {
   readonly #services: MapSync<Lb4ServiceKey, Lb4ServiceValue>;
   readonly #backends: MapSync<Lb4BackendKey, Lb4BackendValue>;
   readonly #revNat: MapSync<Lb4RevNatKey, Lb4RevNatValue>;
-  /** What the services map holds in each slot (slot > 0): its backend id. */
-  readonly #slotBackend = new Map<string, number>();
-  /** Backend id -> slots the map holds naming it. */
-  readonly #slotRefs = new Map<number, number>();
 
   constructor(services: MapSync<Lb4ServiceKey, Lb4ServiceValue>, backends: MapSync<Lb4BackendKey, Lb4BackendValue>, revNat: MapSync<Lb4RevNatKey, Lb4RevNatValue>) {
     this.#services = services;
@@ -31,9 +27,7 @@ export class LbSync {
 
   /** Full diff of the three maps against the desired tables (start). */
   diffAgainstMaps(): void {
-    this.#slotBackend.clear();
-    this.#slotRefs.clear();
-    for (const e of this.#services.diffAgainstMap()) if (e.key.slot > 0) this.#holdSlot(lb4ServiceKeyString(e.key), e.value.backendId);
+    this.#services.diffAgainstMap();
     this.#backends.diffAgainstMap();
     this.#revNat.diffAgainstMap();
   }
@@ -58,8 +52,7 @@ export class LbSync {
     note(this.#backends.applyUpserts(this.#backends.upserts(), counter), this.#backends);
 
     const slots = services.upserts((e) => e.key.slot > 0 && backendReady(e.value.backendId));
-    const slotOutcome = note(services.applyUpserts(slots, counter), services);
-    for (const e of slots.slice(0, slotOutcome.written)) this.#holdSlot(e.keyString, e.value.backendId);
+    note(services.applyUpserts(slots, counter), services);
 
     note(this.#revNat.applyUpserts(this.#revNat.upserts(), counter), this.#revNat);
 
@@ -71,11 +64,14 @@ export class LbSync {
     // A slot past the count goes once its master holds the smaller count.
     const slotDeletes = services.deletes((k) => k.slot > 0 && !services.isPending(lb4ServiceKeyString({ ...k, slot: 0 })));
     services.applyDeletes(slotDeletes, counter);
-    for (const k of slotDeletes) this.#releaseSlot(k.keyString);
 
     this.#revNat.applyDeletes(this.#revNat.deletes(), counter);
 
-    const backendDeletes = this.#backends.deletes((k) => (this.#slotRefs.get(k.backendId) ?? 0) === 0);
+    // A backend goes once no slot of the map names it. Slots in sync hold what the desired
+    // state says, which names no backend being deleted; a pending slot holds what it held
+    // before, which may.
+    const named = this.#backendsNamedByPendingSlots();
+    const backendDeletes = this.#backends.deletes((k) => !named.has(k.backendId));
     this.#backends.applyDeletes(backendDeletes, counter);
     return { failed, freed: backendDeletes.length > 0 || slotDeletes.length > 0 };
   }
@@ -89,18 +85,12 @@ export class LbSync {
     return true;
   }
 
-  #holdSlot(keyString: string, backendId: number): void {
-    this.#releaseSlot(keyString);
-    this.#slotBackend.set(keyString, backendId);
-    this.#slotRefs.set(backendId, (this.#slotRefs.get(backendId) ?? 0) + 1);
-  }
-
-  #releaseSlot(keyString: string): void {
-    const old = this.#slotBackend.get(keyString);
-    if (old === undefined) return;
-    this.#slotBackend.delete(keyString);
-    const n = (this.#slotRefs.get(old) ?? 0) - 1;
-    if (n > 0) this.#slotRefs.set(old, n);
-    else this.#slotRefs.delete(old);
+  /** Backend ids that slots still waiting for their operation hold in the map. */
+  #backendsNamedByPendingSlots(): Set<number> {
+    const named = new Set<number>();
+    for (const [keyString, actual] of this.#services.pendingActual()) {
+      if (actual !== undefined && !keyString.endsWith('#0')) named.add(actual.backendId);
+    }
+    return named;
   }
 }

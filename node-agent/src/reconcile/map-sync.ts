@@ -1,5 +1,5 @@
 import { isMapFullError, type DatapathMap, type MapEntry, type MapFullError } from '@netledger/datapath';
-import type { DesiredTable, TableChanges } from '../desired/desired-table.js';
+import type { DesiredMap, TableChanges } from '../desired/desired-map.js';
 import { structurallyEqual } from '../desired/structurally-equal.js';
 import type { OperationCounter } from './reconcile-stats.js';
 
@@ -14,25 +14,31 @@ export interface SyncProgress {
   readonly pendingCount: number;
   hasPendingUpserts(): boolean;
   pendingUpsertCount(): number;
-  diffAgainstMap(): unknown;
+  diffAgainstMap(): void;
   takeTableChanges(): void;
 }
 
 /**
- * One desired table against one map: the keys that still differ (pending), filled from the
- * table's changes or from a full diff against a dump, and applied in the order the caller
+ * One desired map against one kernel map: the keys that still differ (pending), filled from the
+ * desired map's changes or from a full diff against a dump, and applied in the order the caller
  * chooses. A key leaves pending only once its operation landed, so a full map or a failed
- * call leaves it for the next run. What a key needs is read from the table at apply time:
- * present means update, absent means delete.
+ * call leaves it for the next run. What a key needs is read from the desired map at apply
+ * time: present means update, absent means delete.
+ *
+ * Keys that are in sync cost nothing here: once a write landed, the desired value is what the
+ * map holds, so no copy of the map is kept; only a pending key remembers what the map still
+ * holds for it (what the desired map held at the take that made it pending, or what the dump
+ * said).
  */
 export class MapSync<K, V> implements SyncProgress {
-  readonly #pending = new Map<string, K>();
+  /** Pending key -> what the map holds for it now (undefined: nothing). */
+  readonly #pending = new Map<string, V | undefined>();
 
   constructor(
     /** Name in stats (`nl_policy` for every policy map). */
     readonly statName: string,
     readonly map: DatapathMap<K, V>,
-    readonly table: DesiredTable<K, V>,
+    readonly table: DesiredMap<K, V>,
   ) {}
 
   get pendingCount(): number {
@@ -40,30 +46,27 @@ export class MapSync<K, V> implements SyncProgress {
   }
 
   addChanges(changes: TableChanges<K, V>): void {
-    for (const e of changes.upserts) this.#pending.set(this.table.keyOf(e.key), e.key);
-    for (const k of changes.deletes) this.#pending.set(this.table.keyOf(k), k);
+    // A key pending already keeps what the map held before its first change.
+    for (const c of changes.upserts) if (!this.#pending.has(c.keyString)) this.#pending.set(c.keyString, c.previous);
+    for (const c of changes.deletes) if (!this.#pending.has(c.keyString)) this.#pending.set(c.keyString, c.previous);
   }
 
   takeTableChanges(): void {
     this.addChanges(this.table.takeChanges());
   }
 
-  /** Reads the map back and marks every key that differs from the table (the restart path); returns what it read. */
-  diffAgainstMap(): MapEntry<K, V>[] {
-    this.table.takeChanges(); // the full diff below covers them
+  /** Reads the map back and marks every key that differs from the desired map (the restart path). */
+  diffAgainstMap(): void {
+    this.table.forgetChanges(); // the full diff below covers them
+    this.#pending.clear();
     const seen = new Set<string>();
-    const dump = this.map.dump();
-    for (const actual of dump) {
+    for (const actual of this.map.dump()) {
       const k = this.table.keyOf(actual.key);
       seen.add(k);
       const want = this.table.getByKeyString(k);
-      if (want === undefined || !structurallyEqual(want, actual.value)) this.#pending.set(k, actual.key);
+      if (want === undefined || !structurallyEqual(want, actual.value)) this.#pending.set(k, actual.value);
     }
-    for (const e of this.table.entries()) {
-      const k = this.table.keyOf(e.key);
-      if (!seen.has(k)) this.#pending.set(k, e.key);
-    }
-    return dump;
+    for (const [k] of this.table.keyedValues()) if (!seen.has(k)) this.#pending.set(k, undefined);
   }
 
   /** Whether the key's operation has not landed yet. */
@@ -71,23 +74,30 @@ export class MapSync<K, V> implements SyncProgress {
     return this.#pending.has(keyString);
   }
 
-  /** Pending keys the table holds, as entries to write (`accept` narrows them). */
+  /** Pending keys with what the map holds for each now (undefined: nothing). */
+  pendingActual(): IterableIterator<[string, V | undefined]> {
+    return this.#pending.entries();
+  }
+
+  /** Pending keys the desired map holds, as entries to write (`accept` narrows them). */
   upserts(accept: (entry: MapEntry<K, V>) => boolean = () => true): Array<MapEntry<K, V> & { readonly keyString: string }> {
     const out: Array<MapEntry<K, V> & { readonly keyString: string }> = [];
-    for (const [keyString, key] of this.#pending) {
+    for (const keyString of this.#pending.keys()) {
       const value = this.table.getByKeyString(keyString);
       if (value === undefined) continue;
-      const entry = { key, value, keyString };
+      const entry = { key: this.table.keyFrom(keyString), value, keyString };
       if (accept(entry)) out.push(entry);
     }
     return out;
   }
 
-  /** Pending keys the table no longer holds. */
+  /** Pending keys the desired map no longer holds. */
   deletes(accept: (key: K) => boolean = () => true): Array<{ readonly key: K; readonly keyString: string }> {
     const out: Array<{ key: K; keyString: string }> = [];
-    for (const [keyString, key] of this.#pending) {
-      if (this.table.getByKeyString(keyString) === undefined && accept(key)) out.push({ key, keyString });
+    for (const keyString of this.#pending.keys()) {
+      if (this.table.getByKeyString(keyString) !== undefined) continue;
+      const key = this.table.keyFrom(keyString);
+      if (accept(key)) out.push({ key, keyString });
     }
     return out;
   }
