@@ -28,6 +28,22 @@ describe('ClusterView', () => {
     assert.equal(view.identities.size, 0);
   });
 
+  it('keeps one copy of what many endpoints share: named port lists are shared, addresses canonical', () => {
+    const ev = new ClusterEvents();
+    const view = new ClusterView();
+    const http = [{ name: 'http', port: 80, protocol: 'TCP' as const }];
+    view.apply(ev.endpoint({ namespace: 'x', pod: 'a', node: 'n1', ips: ['fd00:0:0::1'], identity: 256, namedPorts: http }));
+    view.apply(ev.endpoint({ namespace: 'x', pod: 'b', node: 'n1', ips: ['10.0.0.2'], identity: 256, namedPorts: [...http] }));
+    const a = view.endpoints.get('x/a')!;
+    const b = view.endpoints.get('x/b')!;
+    assert.equal(a.namedPorts, b.namedPorts, 'one array for equal lists');
+    assert.deepEqual(a.ips, ['fd00::1']);
+    assert.deepEqual(a, { key: 'x/a', uid: 'uid-x-a', node: 'n1', ips: ['fd00::1'], identity: 256, namedPorts: http });
+    view.apply(ev.endpoint({ namespace: 'x', pod: 'b', node: 'n1', ips: ['10.0.0.2'], identity: 256, namedPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }] }));
+    assert.notEqual(view.endpoints.get('x/b')!.namedPorts, a.namedPorts);
+    assert.deepEqual(view.endpoints.get('x/a')!.namedPorts, http, 'a list another endpoint left stays');
+  });
+
   it('keeps the last accepted policy in force after a rejection and drops it on deletion', () => {
     const ev = new ClusterEvents();
     const view = new ClusterView();

@@ -14,6 +14,8 @@ import type {
   ServiceUpserted,
 } from '@netledger/contracts';
 import type { L4Protocol, NamedPort, NormalizedPolicy, PolicyKind, PolicySubject } from '@netledger/policy-engine';
+import { canonicalIp } from './ip-prefix.js';
+import { SharedValues } from './shared-values.js';
 
 export type IdentityScope = 'reserved' | 'cluster' | 'cidr';
 
@@ -24,13 +26,17 @@ export interface IdentityRecord {
   readonly labels: readonly string[];
 }
 
+/**
+ * An endpoint as the agent keeps it, for every pod of the cluster: what the datapath and policy
+ * need and no more (labels come with the identity), with the node name and named ports shared
+ * among records, and the addresses in canonical form.
+ */
 export interface EndpointRecord {
   /** `namespace/pod`. */
   readonly key: string;
-  readonly namespace: string;
-  readonly pod: string;
   readonly uid: string;
   readonly node: string;
+  /** Canonical text (`canonicalIp`). */
   readonly ips: readonly string[];
   readonly identity: number;
   readonly namedPorts: readonly NamedPort[];
@@ -73,6 +79,8 @@ export class ClusterView {
   /** serviceId -> portName -> backendId -> backend. */
   readonly backends = new Map<number, Map<string, Map<number, BackendRecord>>>();
   readonly #lastSeq = new Map<ServiceName, number>();
+  readonly #nodes = new SharedValues<string>();
+  readonly #namedPorts = new SharedValues<readonly NamedPort[]>();
 
   apply(event: EventEnvelope): ClusterChange[] {
     if (event.seq <= (this.#lastSeq.get(event.service) ?? 0)) return [];
@@ -114,6 +122,8 @@ export class ClusterView {
       for (const before of this.identities.values()) out.push({ kind: 'identity', before, after: undefined });
       this.endpoints.clear();
       this.identities.clear();
+      this.#nodes.clear();
+      this.#namedPorts.clear();
     } else if (service === 'policy') {
       for (const [key, before] of this.policies) out.push({ kind: 'policy', key, before, after: undefined });
       this.policies.clear();
@@ -142,30 +152,38 @@ export class ClusterView {
   }
 
   #endpointUpserted(d: EventData<typeof EndpointUpserted>): ClusterChange[] {
-    const key = `${d.namespace}/${d.pod}`;
+    const key = [d.namespace, d.pod].join('/');
     const before = this.endpoints.get(key);
+    // The engine only knows L4 protocols a flow can use; other declared ports name nothing.
+    const declared = d.namedPorts.filter((p) => L4.includes(p.protocol));
     const after: EndpointRecord = {
-      key,
-      namespace: d.namespace,
-      pod: d.pod,
+      // The map keeps the key it was first given: the record holds that one string.
+      key: before?.key ?? key,
       uid: d.uid,
-      node: d.node,
-      ips: [...d.ips],
+      node: this.#nodes.acquire(d.node, () => d.node),
+      ips: d.ips.map(canonicalIp),
       identity: d.identity,
-      // The engine only knows L4 protocols a flow can use; other declared ports name nothing.
-      namedPorts: d.namedPorts.filter((p) => L4.includes(p.protocol)).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol as L4Protocol })),
+      namedPorts: this.#namedPorts.acquire(portsSignature(declared), () =>
+        Object.freeze(declared.map((p) => Object.freeze({ name: p.name, port: p.port, protocol: p.protocol as L4Protocol })))),
     };
+    if (before !== undefined) this.#release(before);
     this.endpoints.set(key, after);
     return [{ kind: 'endpoint', before, after }];
   }
 
   #endpointRemoved(d: EventData<typeof EndpointRemoved>): ClusterChange[] {
-    const key = `${d.namespace}/${d.pod}`;
+    const key = [d.namespace, d.pod].join('/');
     const before = this.endpoints.get(key);
     // A removal for an older incarnation of the pod leaves the newer one alone.
     if (before === undefined || before.uid !== d.uid) return [];
     this.endpoints.delete(key);
+    this.#release(before);
     return [{ kind: 'endpoint', before, after: undefined }];
+  }
+
+  #release(record: EndpointRecord): void {
+    this.#nodes.release(record.node);
+    this.#namedPorts.release(portsSignature(record.namedPorts));
   }
 
   #policyAccepted(d: EventData<typeof PolicyAccepted>): ClusterChange[] {
@@ -216,6 +234,11 @@ export class ClusterView {
     if (byPort!.size === 0) this.backends.delete(d.serviceId);
     return [{ kind: 'service', serviceId: d.serviceId }];
   }
+}
+
+/** Equal port lists (in order), equal signatures. */
+function portsSignature(ports: ReadonlyArray<{ readonly name: string; readonly protocol: string; readonly port: number }>): string {
+  return ports.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(',');
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

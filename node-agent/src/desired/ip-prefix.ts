@@ -80,8 +80,16 @@ export function formatIp(ip: IpValue): string {
   return formatIpv6Groups(Array.from({ length: 8 }, (_, i) => Number((ip.value >> BigInt(16 * (7 - i))) & 0xffffn)));
 }
 
-/** The canonical text of an address (so `fd00:0::1` and `fd00::1` are one key); the input when it is not one. */
+/**
+ * The canonical text of an address (so `fd00:0::1` and `fd00::1` are one key): the input
+ * itself when it is canonical already, so records and the tables keyed by their addresses
+ * share one string; the input when it is not an address.
+ */
 export function canonicalIp(text: string): string {
+  // isIPv4 accepts only the canonical dotted form (no leading zeros, no spaces).
+  if (isIPv4(text)) return text;
   const ip = parseIp(text);
-  return ip === null ? text : formatIp(ip);
+  if (ip === null) return text;
+  const formatted = formatIp(ip);
+  return formatted === text ? text : formatted;
 }

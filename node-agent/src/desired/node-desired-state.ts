@@ -3,8 +3,6 @@ import {
   ENDPOINT_FLAGS,
   type EndpointKey,
   type EndpointValue,
-  type IpcacheKey,
-  type IpcacheValue,
   type Lb4BackendKey,
   type Lb4BackendValue,
   type Lb4RevNatKey,
@@ -23,7 +21,7 @@ import { identityInfo } from './identity-info.js';
 import { canonicalIp } from './ip-prefix.js';
 import { IpcacheDesired } from './ipcache-desired.js';
 import { LbDesired, type LbSummary } from './lb-desired.js';
-import { ENDPOINT_KEYS, IPCACHE_KEYS, LB4_BACKEND_KEYS, LB4_REVNAT_KEYS, LB4_SERVICE_KEYS, POLICY_KEYS } from './map-key-strings.js';
+import { ENDPOINT_KEYS, LB4_BACKEND_KEYS, LB4_REVNAT_KEYS, LB4_SERVICE_KEYS, POLICY_KEYS } from './map-key-strings.js';
 import { PolicyMapsDesired } from './policy-maps-desired.js';
 import { PolicyValues } from './policy-values.js';
 import { SelectorCache } from './selector-cache.js';
@@ -81,7 +79,7 @@ interface LocalEndpoint {
  */
 export class NodeDesiredState {
   readonly nodeName: string;
-  readonly ipcache = new DesiredTable<IpcacheKey, IpcacheValue>(IPCACHE_KEYS);
+  readonly ipcache: IpcacheDesired;
   readonly endpoints = new DesiredTable<EndpointKey, EndpointValue>(ENDPOINT_KEYS);
   readonly lb4Services = new DesiredTable<Lb4ServiceKey, Lb4ServiceValue>(LB4_SERVICE_KEYS);
   readonly lb4Backends = new DesiredTable<Lb4BackendKey, Lb4BackendValue>(LB4_BACKEND_KEYS);
@@ -90,7 +88,6 @@ export class NodeDesiredState {
   readonly #cache = new SelectorCache();
   readonly #values = new PolicyValues();
   readonly #policy = new PolicyMapsDesired(this.#cache);
-  readonly #ipcache = new IpcacheDesired(this.ipcache);
   readonly #lb: LbDesired;
   readonly #ids: EndpointIdAllocator;
   /** Local endpoints by pod uid. */
@@ -104,6 +101,7 @@ export class NodeDesiredState {
 
   constructor(options: NodeDesiredStateOptions) {
     this.nodeName = options.nodeName;
+    this.ipcache = new IpcacheDesired(options.nodeName);
     this.#ids = new EndpointIdAllocator(options.lastEndpointId ?? LAST_ENDPOINT_ID);
     this.#lb = new LbDesired(options.nodeName, this);
   }
@@ -222,16 +220,17 @@ export class NodeDesiredState {
   #identityChanged(change: Extract<ClusterChange, { kind: 'identity' }>): void {
     const before = change.before === undefined ? undefined : identityInfo(change.before);
     const after = change.after === undefined ? undefined : identityInfo(change.after);
-    if (before?.prefix !== undefined) this.#ipcache.setCidrIdentity(before.prefix, undefined);
-    if (after?.prefix !== undefined) this.#ipcache.setCidrIdentity(after.prefix, after.id);
+    if (before?.prefix !== undefined) this.ipcache.setCidrIdentity(before.prefix, undefined);
+    if (after?.prefix !== undefined) this.ipcache.setCidrIdentity(after.prefix, after.id);
     this.#policy.setIdentity((change.after ?? change.before)!.id, after);
   }
 
   #endpointChanged(before: EndpointRecord | undefined, after: EndpointRecord | undefined): void {
-    const owner = (after ?? before)!.key;
-    if (before !== undefined) this.#ipcache.setEndpoint(owner, before.ips, undefined);
-    if (after !== undefined) this.#ipcache.setEndpoint(owner, after.ips, { identity: after.identity, local: after.node === this.nodeName });
-    const portsChanged = before === undefined || after === undefined || before.identity !== after.identity || !sameJson(before.namedPorts, after.namedPorts);
+    if (before !== undefined) this.ipcache.removeEndpoint(before);
+    if (after !== undefined) this.ipcache.addEndpoint(after);
+    const portsChanged = before === undefined || after === undefined || before.identity !== after.identity
+      // Records share one array per distinct list, so the same array is the same ports.
+      || (before.namedPorts !== after.namedPorts && !sameJson(before.namedPorts, after.namedPorts));
     if (portsChanged) {
       this.#policy.setNamedPorts(
         before === undefined ? undefined : { identity: before.identity, ports: before.namedPorts },

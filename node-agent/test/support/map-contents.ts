@@ -1,6 +1,6 @@
 // Compares desired tables with what maps hold, as sorted plain data.
 import type { DatapathMaps } from '@netledger/datapath';
-import type { DesiredTable } from '../../src/desired/desired-table.js';
+import type { DesiredMap } from '../../src/desired/desired-map.js';
 import type { NodeDesiredState } from '../../src/desired/node-desired-state.js';
 
 export type Contents = Record<string, Array<[string, unknown]>>;
@@ -9,7 +9,7 @@ function sorted(pairs: Array<[string, unknown]>): Array<[string, unknown]> {
   return pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function ofTable<K, V>(table: DesiredTable<K, V>): Array<[string, unknown]> {
+function ofTable<K, V>(table: DesiredMap<K, V>): Array<[string, unknown]> {
   return sorted([...table.entries()].map((e) => [table.keyOf(e.key), e.value]));
 }
 
@@ -28,7 +28,7 @@ export function desiredContents(state: NodeDesiredState): Contents {
 
 /** Every map, keyed the way the desired tables key them. */
 export function mapContents(maps: DatapathMaps, state: NodeDesiredState): Contents {
-  const dump = <K, V>(map: { dump(): Array<{ key: K; value: V }> }, table: DesiredTable<K, V>): Array<[string, unknown]> =>
+  const dump = <K, V>(map: { dump(): Array<{ key: K; value: V }> }, table: DesiredMap<K, V>): Array<[string, unknown]> =>
     sorted(map.dump().map((e) => [table.keyOf(e.key), e.value]));
   const out: Contents = {
     nl_ipcache: dump(maps.ipcache, state.ipcache),
