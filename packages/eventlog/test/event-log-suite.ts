@@ -2,6 +2,7 @@ import { afterEach, describe } from 'node:test';
 import type { EventRegistry, ServiceName } from '@netledger/contracts';
 import type { EventLog } from '@netledger/eventlog';
 import { appendCases } from './cases/append-cases.js';
+import { largeAppendCases } from './cases/large-append-cases.js';
 import { multiWriterCases } from './cases/multi-writer-cases.js';
 import { outboxCases } from './cases/outbox-cases.js';
 import { readCases } from './cases/read-cases.js';
@@ -57,6 +58,7 @@ export function eventLogSuite(label: string, newDatabase: NewDatabase, options: 
     });
 
     appendCases(ctx);
+    largeAppendCases(ctx);
     readCases(ctx);
     outboxCases(ctx);
     if (options.privateDatabases) return;

@@ -3,14 +3,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { StorageError, type EventLog } from '@netledger/eventlog';
+import { StorageError, type AppendRequest, type EventLog } from '@netledger/eventlog';
 import { createTempDir, type TempDir } from '@netledger/testkit';
 import { openSqliteEventLogWith } from '../src/sqlite/open-sqlite-event-log.js';
-import type { WriterThreadData } from '../src/sqlite/sqlite-writer-thread-protocol.js';
+import type { ToWriterThread, WriterThreadData } from '../src/sqlite/sqlite-writer-thread-protocol.js';
 import { created, renamed, widgetRegistryV1 } from './widget-events.js';
 
 const ENTRY = new URL('../src/sqlite/sqlite-writer-thread-entry.mjs', import.meta.url);
 const FAULTY = new URL('./faulty-writer-thread.mjs', import.meta.url);
+
+/** An append large enough to be sent to the thread in parts while it is prepared. */
+function large(prefix: string, count = 1500): AppendRequest[] {
+  return Array.from({ length: count }, (_, i) => ({ stream: `widget/${prefix}${i}`, expectedVersion: 'no-stream' as const, events: [created(`${prefix}${i}`)] }));
+}
 
 const realThread = (data: WriterThreadData): Worker => new Worker(ENTRY, { workerData: data });
 const faultyThread =
@@ -35,15 +40,27 @@ describe('SQLite writer thread', () => {
     return join(dir.path, `log-${++files}.sqlite`);
   }
 
-  /** A log whose writer thread `start` started, ready before the log is returned, and that thread's worker. */
-  async function open(file: string, start: (data: WriterThreadData) => Worker = realThread): Promise<{ log: EventLog; worker: () => Worker }> {
+  /**
+   * A log whose writer thread `start` started, ready before the log is returned, that thread's
+   * worker, and the kinds of the messages the log sent it.
+   */
+  async function open(
+    file: string,
+    start: (data: WriterThreadData) => Worker = realThread,
+  ): Promise<{ log: EventLog; worker: () => Worker; sent: string[] }> {
     const workers: Worker[] = [];
+    const sent: string[] = [];
     const log = await openSqliteEventLogWith(
       { service: 'policy', registry: widgetRegistryV1(), file },
       {
         writerThreadAtOpen: true,
         startWriterWorker: (data) => {
           const w = start(data);
+          const post = w.postMessage.bind(w);
+          w.postMessage = (m: ToWriterThread) => {
+            sent.push(m.kind);
+            post(m);
+          };
           workers.push(w);
           return w;
         },
@@ -51,6 +68,7 @@ describe('SQLite writer thread', () => {
     );
     return {
       log,
+      sent,
       worker: () => {
         assert.equal(workers.length, 1, 'one writer thread per log');
         return workers[0]!;
@@ -109,6 +127,14 @@ describe('SQLite writer thread', () => {
     await log.close();
   });
 
+  it('exits while a large append is sent to it in parts: that append fails with StorageError', async () => {
+    const file = newFile();
+    const { log } = await open(file, faultyThread('exit'));
+    await assert.rejects(log.appendMany(large('p')), isGone(file, /writer thread exited \(code 3\) with an append in flight/));
+    await assert.rejects(log.append('widget/d', 'no-stream', [created('d')]), isGone(file, /fail until it is reopened$/));
+    await log.close();
+  });
+
   it('throws: appends fail with StorageError carrying the thread error as its cause', async () => {
     const file = newFile();
     const { log } = await open(file, faultyThread('throw'));
@@ -137,6 +163,22 @@ describe('SQLite writer thread', () => {
       assert.equal((await log.head()).lastSeq, 0);
       const r = await log.append('widget/ok', 'no-stream', [created('ok')]);
       assert.deepEqual([r.firstSeq, r.version], [1, 1]);
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('a part of a large append SQLite refuses fails the whole append, writes nothing, and the next commit goes through', async () => {
+    const file = newFile();
+    const { log, sent } = await open(file);
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.stream = 'widget/big1400' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END;`);
+    other.close();
+    try {
+      await assert.rejects(log.appendMany(large('big')), isGone(file, /append failed on the writer thread: refused by trigger$/));
+      assert.deepEqual(sent, ['open', 'part', 'part', 'part', 'part', 'part', 'part', 'end'], 'sent in parts of 256 events');
+      assert.equal((await log.head()).lastSeq, 0);
+      assert.equal((await log.appendMany(large('ok'))).at(-1)!.lastSeq, 1500);
     } finally {
       await log.close();
     }

@@ -1,4 +1,4 @@
-import type { GroupOutcome, PreparedGroup } from './append-plan.js';
+import type { GroupOutcome, PreparedGroup, PreparedRequest } from './append-plan.js';
 import type { EventsTable } from './schema.js';
 
 /**
@@ -17,6 +17,22 @@ export interface CommittedAppend {
  */
 export interface AppendCommitter {
   commit(groups: readonly PreparedGroup[], now: string): Promise<CommittedAppend>;
+  /**
+   * Opens a commit of one group that is sent in parts while the caller prepares the rest, so
+   * the commit's work overlaps the preparing; undefined when none can open now (then the group
+   * goes through commit()). The caller holds the file's write lock until it ended or aborted.
+   */
+  openPartedCommit?(now: string): PartedCommit | undefined;
   /** Ends whatever the committer holds (the writer thread and its connection). */
   close(): Promise<void>;
+}
+
+/** A commit of one group, sent in parts (see AppendCommitter.openPartedCommit). */
+export interface PartedCommit {
+  /** The group's next requests, in order. */
+  send(requests: readonly PreparedRequest[]): void;
+  /** Everything was sent: commits, and the group's outcome. */
+  end(): Promise<CommittedAppend>;
+  /** The group could not be prepared whole: nothing of it is written. Resolves once rolled back. */
+  abort(): Promise<void>;
 }

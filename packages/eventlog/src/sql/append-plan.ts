@@ -82,16 +82,107 @@ export interface AppendPlan {
   readonly time: string;
 }
 
+/** Time never goes backwards along the log, so "everything up to time T" is a prefix: a commit's time. */
+export function commitTime(head: LogHeadTable, now: string): string {
+  return head.last_time && head.last_time > now ? head.last_time : now;
+}
+
+/**
+ * One group (one caller's requests) planned request by request, in one go or in parts as the
+ * requests arrive: sequences, versions and hashes from where the log ends, the positions, the
+ * retried requests found. A conflict throws (ConcurrencyError, IdempotencyError): the group is
+ * then left out whole, and nothing of it may be written.
+ */
+export class GroupPlan {
+  readonly rows: EventsTable[] = [];
+  readonly results: AppendPosition[] = [];
+  readonly duplicates: DuplicateRead[] = [];
+  /** Each stream's version after the group's requests so far. */
+  readonly versions = new Map<string, number>();
+  /** The last seq and hash planned (where the next group starts). */
+  seq: number;
+  prevHash: string;
+
+  constructor(
+    private readonly group: number,
+    from: { readonly seq: number; readonly prevHash: string },
+    private readonly time: string,
+  ) {
+    this.seq = from.seq;
+    this.prevHash = from.prevHash;
+  }
+
+  /** Plans the group's next requests; `current` and `stored` answer for their streams and supplied ids. */
+  add(requests: readonly PreparedRequest[], current: ReadonlyMap<string, number>, stored: ReadonlyMap<string, StoredId>): void {
+    for (const request of requests) {
+      const { stream, events } = request;
+      const version = this.versions.get(stream) ?? current.get(stream) ?? 0;
+      const duplicate = idempotentRetry(stream, events, stored);
+      if (duplicate) {
+        this.duplicates.push({ group: this.group, result: this.results.length, stream, firstSeq: duplicate.firstSeq, lastSeq: duplicate.lastSeq });
+        this.results.push(duplicate);
+        continue;
+      }
+      checkExpected(stream, request.expectedVersion, version);
+      if (events.length === 0) {
+        this.results.push({ stream, version, firstSeq: this.seq + 1, lastSeq: this.seq, duplicate: false });
+        continue;
+      }
+      const firstSeq = this.seq + 1;
+      let v = version;
+      for (const e of events) {
+        this.seq += 1;
+        v += 1;
+        // Object literals, no spread: this runs once per appended event.
+        const hash = chainHash(this.prevHash, {
+          seq: this.seq,
+          id: e.id,
+          stream,
+          version: v,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          time: this.time,
+          cause: e.cause,
+          data: e.data,
+        });
+        this.rows.push({
+          seq: this.seq,
+          id: e.id,
+          stream,
+          version: v,
+          type: e.type,
+          schema_version: e.schemaVersion,
+          time: this.time,
+          cause: e.cause,
+          data: e.data,
+          hash,
+        });
+        this.prevHash = hash;
+      }
+      this.versions.set(stream, v);
+      this.results.push({ stream, version: v, firstSeq, lastSeq: this.seq, duplicate: false });
+    }
+  }
+}
+
+/** Whether a planner threw for a group's conflict (the group is rejected alone) rather than a bug. */
+export function isGroupConflict(e: unknown): e is ConcurrencyError | IdempotencyError {
+  return e instanceof ConcurrencyError || e instanceof IdempotencyError;
+}
+
+/** The head after a commit that planned up to `last` (its time moves only if rows were written). */
+export function headAfter(head: LogHeadTable, last: { readonly seq: number; readonly prevHash: string }, time: string, wrote: boolean): LogHeadTable {
+  return { id: 1, last_seq: last.seq, last_hash: last.prevHash, last_time: wrote ? time : head.last_time };
+}
+
 /**
  * Decides a commit without I/O: sequences, versions and hashes for each group, a group rejected
  * alone on a version or idempotency conflict, retries of stored appends found. The envelopes are
  * built by the caller from the positions (see append-envelopes.ts).
  */
 export function planAppend(input: PlanInput): AppendPlan {
-  let seq = Number(input.head.last_seq);
-  let prevHash = input.head.last_hash;
-  // Time never goes backwards along the log, so "everything up to time T" is a prefix.
-  const time = input.head.last_time && input.head.last_time > input.now ? input.head.last_time : input.now;
+  const time = commitTime(input.head, input.now);
+  let last = { seq: Number(input.head.last_seq), prevHash: input.head.last_hash };
   const stored = new Map(input.stored);
   const current = new Map(input.current);
   const rows: EventsTable[] = [];
@@ -99,81 +190,25 @@ export function planAppend(input: PlanInput): AppendPlan {
   const duplicates: DuplicateRead[] = [];
 
   input.groups.forEach((group, g) => {
-    const plan = { seq, prevHash, rows: [] as EventsTable[], versions: new Map<string, number>() };
-    const results: AppendPosition[] = [];
-    const dups: DuplicateRead[] = [];
+    const plan = new GroupPlan(g, last, time);
     try {
-      for (const request of group) {
-        const { events } = request;
-        const version = plan.versions.get(request.stream) ?? current.get(request.stream) ?? 0;
-        const duplicate = idempotentRetry(request.stream, events, stored);
-        if (duplicate) {
-          dups.push({ group: g, result: results.length, stream: request.stream, firstSeq: duplicate.firstSeq, lastSeq: duplicate.lastSeq });
-          results.push(duplicate);
-          continue;
-        }
-        checkExpected(request.stream, request.expectedVersion, version);
-        if (events.length === 0) {
-          results.push({ stream: request.stream, version, firstSeq: plan.seq + 1, lastSeq: plan.seq, duplicate: false });
-          continue;
-        }
-        const firstSeq = plan.seq + 1;
-        let v = version;
-        for (const e of events) {
-          plan.seq += 1;
-          v += 1;
-          // Object literals, no spread: this runs once per appended event.
-          const hash = chainHash(plan.prevHash, {
-            seq: plan.seq,
-            id: e.id,
-            stream: request.stream,
-            version: v,
-            type: e.type,
-            schemaVersion: e.schemaVersion,
-            time,
-            cause: e.cause,
-            data: e.data,
-          });
-          plan.rows.push({
-            seq: plan.seq,
-            id: e.id,
-            stream: request.stream,
-            version: v,
-            type: e.type,
-            schema_version: e.schemaVersion,
-            time,
-            cause: e.cause,
-            data: e.data,
-            hash,
-          });
-          plan.prevHash = hash;
-        }
-        plan.versions.set(request.stream, v);
-        results.push({ stream: request.stream, version: v, firstSeq, lastSeq: plan.seq, duplicate: false });
-      }
+      plan.add(group, current, stored);
     } catch (e) {
-      if (e instanceof ConcurrencyError || e instanceof IdempotencyError) {
-        outcomes.push(e);
-        return;
-      }
-      throw e;
+      if (!isGroupConflict(e)) throw e;
+      outcomes.push(e);
+      return;
     }
-    seq = plan.seq;
-    prevHash = plan.prevHash;
-    rows.push(...plan.rows);
+    last = { seq: plan.seq, prevHash: plan.prevHash };
+    for (const r of plan.rows) {
+      rows.push(r);
+      stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
+    }
     for (const [stream, v] of plan.versions) current.set(stream, v);
-    for (const r of plan.rows) stored.set(r.id, { stream: r.stream, version: r.version, seq: r.seq });
-    duplicates.push(...dups);
-    outcomes.push(results);
+    duplicates.push(...plan.duplicates);
+    outcomes.push(plan.results);
   });
 
-  return {
-    outcomes,
-    rows,
-    head: { id: 1, last_seq: seq, last_hash: prevHash, last_time: rows.length ? time : input.head.last_time },
-    duplicates,
-    time,
-  };
+  return { outcomes, rows, head: headAfter(input.head, last, time, rows.length > 0), duplicates, time };
 }
 
 /** A retry of an append that already committed: its original position. A partial overlap is an error. */

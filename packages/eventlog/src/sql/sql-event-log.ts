@@ -18,7 +18,7 @@ import type {
   Snapshot,
 } from '../event-log.js';
 import { IdempotencyError, StorageError } from '../errors.js';
-import type { AppendCommitter, CommittedAppend } from './append-committer.js';
+import type { AppendCommitter, PartedCommit, CommittedAppend } from './append-committer.js';
 import { appendedEnvelopes } from './append-envelopes.js';
 import { appendedStreams, planAppend, suppliedIds, type AppendPosition, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
@@ -41,6 +41,8 @@ export interface SqlEventLogOptions {
    * file here (see sqlite-write-lock.ts); PostgreSQL needs none, its row lock waits without blocking.
    */
   readonly serializeWrites?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Takes that lock at once if it is free (its release), for a commit sent in parts (see openPartedCommit). */
+  readonly tryLockWrites?: () => (() => void) | undefined;
   /** Where appends commit (SQLite: the log's writer thread); without it they go through kysely. */
   readonly committer?: AppendCommitter;
   /** The outbox read through cached statements (SQLite); without it, through kysely. */
@@ -52,6 +54,10 @@ const INSERT_CHUNK = 1000;
 const IN_CHUNK = 5000;
 // Most events one group commit writes; a caller's append is never split.
 const GROUP_COMMIT_EVENTS = 5000;
+// An append of at least this many events that finds the log idle is sent to a committer that
+// can take it in parts (the writer thread) part by part as it is prepared, about this many events each.
+const IN_PARTS_MIN_EVENTS = 1024;
+const PART_EVENTS = 256;
 
 // A request as the caller's thread keeps it: what commits (plain strings and numbers), and the
 // caller's events, whose data and cause objects go back into the envelopes.
@@ -111,6 +117,8 @@ export class SqlEventLog implements EventLog {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     if (this.closed) throw new StorageError(this.options.location, `${this.service} log: append after close`);
+    const inParts = this.appendInParts(requests);
+    if (inParts) return inParts;
     const prepared = this.prepare(requests);
     return new Promise<AppendResult[]>((resolve, reject) => {
       this.pending.push({ prepared, resolve, reject, events: prepared.reduce((n, p) => n + p.events.length, 0) });
@@ -168,6 +176,54 @@ export class SqlEventLog implements EventLog {
     }
   }
 
+  /**
+   * A large append that finds the log idle: it is sent part by part while it is prepared, so
+   * the writer thread plans and inserts the first parts while this thread serializes the next
+   * (a caller that waits for each append before preparing the next gets no other overlap).
+   * Undefined when that cannot be done now; the append then goes through group commit.
+   */
+  private appendInParts(requests: readonly AppendRequest[]): Promise<AppendResult[]> | undefined {
+    const { committer, tryLockWrites } = this.options;
+    if (!committer?.openPartedCommit || !tryLockWrites || this.flushing || this.pending.length > 0) return undefined;
+    let events = 0;
+    for (const r of requests) events += r.events.length;
+    if (events < IN_PARTS_MIN_EVENTS) return undefined;
+    const release = tryLockWrites();
+    if (!release) return undefined;
+    const parted = committer.openPartedCommit(this.clock().toISOString());
+    if (!parted) {
+      release();
+      return undefined;
+    }
+    const done = this.commitInParts(requests, parted);
+    // Appends arriving meanwhile queue, and go in the next commit once this one is back.
+    this.flushing = done.then(
+      () => this.afterCommitInParts(release),
+      () => this.afterCommitInParts(release),
+    );
+    return done;
+  }
+
+  private async commitInParts(requests: readonly AppendRequest[], parted: PartedCommit): Promise<AppendResult[]> {
+    let prepared: Prepared[];
+    try {
+      prepared = this.prepare(requests, (part) => parted.send(part));
+    } catch (e) {
+      await parted.abort();
+      throw e;
+    }
+    const committed = await parted.end();
+    const outcome = committed.outcomes[0]!;
+    if (outcome instanceof Error) throw outcome;
+    return this.results(prepared, outcome, committed, 0);
+  }
+
+  private afterCommitInParts(release: () => void): void {
+    release();
+    this.flushing = undefined;
+    if (this.pending.length > 0) this.flushing = this.flush();
+  }
+
   /** A group's results: envelopes rebuilt from the positions, a retried append's as stored the first time. */
   private results(group: readonly Prepared[], positions: readonly AppendPosition[], committed: CommittedAppend, g: number): AppendResult[] {
     const results: AppendResult[] = positions.map((p, i) => ({
@@ -180,10 +236,14 @@ export class SqlEventLog implements EventLog {
     return results;
   }
 
-  private prepare(requests: readonly AppendRequest[]): Prepared[] {
+  /** Validates and serializes; with `send`, hands over the requests done, in parts, as it goes. */
+  private prepare(requests: readonly AppendRequest[], send?: (part: Prepared[]) => void): Prepared[] {
     const streams = new Set<string>();
     const ids = new Set<string>();
-    return requests.map((request) => {
+    const prepared: Prepared[] = [];
+    let sent = 0;
+    let unsent = 0;
+    for (const request of requests) {
       if (!request.stream) throw new TypeError(`${this.service}: append needs a stream name`);
       if (streams.has(request.stream)) throw new TypeError(`${this.service}: stream ${request.stream} appears twice in one append`);
       streams.add(request.stream);
@@ -194,8 +254,16 @@ export class SqlEventLog implements EventLog {
         ids.add(id);
         return { id, generated: e.id === undefined, type: e.type, schemaVersion, cause: JSON.stringify(e.cause), data: JSON.stringify(e.data) };
       });
-      return { stream: request.stream, expectedVersion: request.expectedVersion, events, sources: request.events };
-    });
+      prepared.push({ stream: request.stream, expectedVersion: request.expectedVersion, events, sources: request.events });
+      unsent += events.length;
+      if (send && unsent >= PART_EVENTS) {
+        send(prepared.slice(sent));
+        sent = prepared.length;
+        unsent = 0;
+      }
+    }
+    if (send && sent < prepared.length) send(prepared.slice(sent));
+    return prepared;
   }
 
   /** One commit through kysely (PostgreSQL): the same plan, read and written asynchronously. */
@@ -381,7 +449,7 @@ export class SqlEventLog implements EventLog {
     if (this.closed) return;
     this.closed = true;
     // Appends already queued still commit; later ones are refused (appendMany).
-    await this.flushing;
+    while (this.flushing) await this.flushing;
     await this.options.committer?.close();
     await this.db.destroy();
     await this.options.onClose?.();

@@ -80,6 +80,7 @@ export async function openSqliteEventLogWith(config: SqliteEventLogConfig, seams
       dialect: 'sqlite',
       location: config.file,
       serializeWrites: writeLock,
+      tryLockWrites: writeLock.tryAcquire,
       committer,
       outboxReads: sqliteOutboxReads(sqlite),
       ...(config.clock ? { clock: config.clock } : {}),

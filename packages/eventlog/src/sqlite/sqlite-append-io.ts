@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AppendPlan, StoredId } from '../sql/append-plan.js';
+import type { StoredId } from '../sql/append-plan.js';
 import type { EventsTable, LogHeadTable } from '../sql/schema.js';
 
 /**
@@ -8,12 +8,17 @@ import type { EventsTable, LogHeadTable } from '../sql/schema.js';
  * and skipping the query builder on the hot path makes appends several times cheaper.
  */
 export interface SyncAppendIo {
-  transaction<T>(work: () => T): T;
+  /** BEGIN IMMEDIATE: takes the write lock first, so the reads that follow cannot go stale. */
+  begin(): void;
+  commit(): void;
+  /** Rolls back the open transaction, if any (after a failed statement SQLite may have ended it already). */
+  rollback(): void;
   lockHead(): LogHeadTable;
   findIds(ids: readonly string[]): Map<string, StoredId>;
   streamVersions(streams: readonly string[]): Map<string, number>;
   readRange(stream: string, firstSeq: number, lastSeq: number): EventsTable[];
-  write(plan: AppendPlan): void;
+  insert(rows: readonly EventsTable[]): void;
+  updateHead(head: LogHeadTable): void;
 }
 
 /**
@@ -30,9 +35,16 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
     'INSERT INTO events (seq, id, stream, version, type, schema_version, time, cause, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const updateHead = db.prepare('UPDATE log_head SET last_seq = ?, last_hash = ?, last_time = ? WHERE id = 1');
+  const beginStmt = db.prepare('BEGIN IMMEDIATE');
+  const commitStmt = db.prepare('COMMIT');
+  const rollbackStmt = db.prepare('ROLLBACK');
 
   return {
-    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    begin: () => void beginStmt.run(),
+    commit: () => void commitStmt.run(),
+    rollback: () => {
+      if (db.inTransaction) rollbackStmt.run();
+    },
     lockHead: () => headStmt.get() as LogHeadTable,
     findIds(ids) {
       const found = new Map<string, StoredId>();
@@ -51,9 +63,9 @@ export function sqliteAppendIo(db: Database.Database): SyncAppendIo {
       return found;
     },
     readRange: (stream, firstSeq, lastSeq) => rangeStmt.all(stream, firstSeq, lastSeq) as EventsTable[],
-    write(plan: AppendPlan) {
-      for (const r of plan.rows) insertEvent.run(r.seq, r.id, r.stream, r.version, r.type, r.schema_version, r.time, r.cause, r.data, r.hash);
-      updateHead.run(plan.head.last_seq, plan.head.last_hash, plan.head.last_time);
+    insert(rows) {
+      for (const r of rows) insertEvent.run(r.seq, r.id, r.stream, r.version, r.type, r.schema_version, r.time, r.cause, r.data, r.hash);
     },
+    updateHead: (head) => void updateHead.run(head.last_seq, head.last_hash, head.last_time),
   };
 }

@@ -1,5 +1,9 @@
 /** Runs one write to a database file after every earlier write to that file in this process. */
-export type WriteLock = <T>(work: () => Promise<T>) => Promise<T>;
+export interface WriteLock {
+  <T>(work: () => Promise<T>): Promise<T>;
+  /** Takes the lock at once if nobody holds or waits for it: its release, or undefined. */
+  tryAcquire(): (() => void) | undefined;
+}
 
 // Tail of the queue of writes, per database file (real path, or a symbol for a private one), shared by every connection this
 // process opened on that file. Entries are removed when their queue drains.
@@ -16,7 +20,7 @@ const queues = new Map<string | symbol, Promise<void>>();
  * busy_timeout still covers writers in other processes, which make progress on their own.
  */
 export function sqliteWriteLock(realPath: string | symbol): WriteLock {
-  return <T>(work: () => Promise<T>): Promise<T> => {
+  const run = <T>(work: () => Promise<T>): Promise<T> => {
     const previous = queues.get(realPath) ?? Promise.resolve();
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
@@ -27,4 +31,15 @@ export function sqliteWriteLock(realPath: string | symbol): WriteLock {
       if (queues.get(realPath) === tail) queues.delete(realPath);
     });
   };
+  const tryAcquire = (): (() => void) | undefined => {
+    if (queues.has(realPath)) return undefined;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    queues.set(realPath, done);
+    return () => {
+      release();
+      if (queues.get(realPath) === done) queues.delete(realPath);
+    };
+  };
+  return Object.assign(run, { tryAcquire });
 }

@@ -39,6 +39,11 @@ export type WireOutcome =
 
 export type ToWriterThread =
   | { readonly kind: 'commit'; readonly id: number; readonly now: string; readonly groups: WireGroups }
+  /** A commit of one group sent in parts: open (BEGIN), parts, then end (COMMIT) or abort (ROLLBACK). */
+  | { readonly kind: 'open'; readonly id: number; readonly now: string }
+  | { readonly kind: 'part'; readonly id: number; readonly groups: WireGroups }
+  | { readonly kind: 'end'; readonly id: number }
+  | { readonly kind: 'abort'; readonly id: number }
   /** Close the connection and end the thread. */
   | { readonly kind: 'close' };
 
@@ -55,6 +60,7 @@ export type FromWriterThread =
     }
   /** The commit failed as a whole (rolled back): a SQLite error. */
   | { readonly kind: 'commit-failed'; readonly id: number; readonly message: string }
+  | { readonly kind: 'aborted'; readonly id: number }
   | { readonly kind: 'closed' };
 
 /** The groups in columns, with the plain strings and numbers of each request only. */

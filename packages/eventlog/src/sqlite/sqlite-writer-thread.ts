@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { StorageError } from '../errors.js';
-import type { AppendCommitter, CommittedAppend } from '../sql/append-committer.js';
-import type { PreparedGroup } from '../sql/append-plan.js';
+import type { AppendCommitter, PartedCommit, CommittedAppend } from '../sql/append-committer.js';
+import type { PreparedGroup, PreparedRequest } from '../sql/append-plan.js';
 import {
   decodeOutcomes,
   encodeGroups,
@@ -45,11 +45,12 @@ const startEntry: StartWriterWorker = (data) => new Worker(ENTRY, { workerData: 
 export class SqliteWriterThread implements AppendCommitter {
   private worker: Worker | undefined;
   private ready = false;
+  /** The commit sent and not answered yet; an aborted one is answered with undefined. */
   private inFlight:
     | {
         readonly id: number;
         readonly groups: readonly PreparedGroup[];
-        readonly resolve: (c: CommittedAppend) => void;
+        readonly resolve: (c: CommittedAppend | undefined) => void;
         readonly reject: (e: StorageError) => void;
       }
     | undefined;
@@ -72,7 +73,47 @@ export class SqliteWriterThread implements AppendCommitter {
     if (this.inFlight) throw new Error(`${this.options.location}: a second commit was sent while one is in flight`);
     const id = this.nextId++;
     const message: ToWriterThread = { kind: 'commit', id, now, groups: encodeGroups(groups) };
-    return new Promise<CommittedAppend>((resolve, reject) => {
+    const outcome = this.send(worker, id, groups, message);
+    return (await outcome)!;
+  }
+
+  /**
+   * While the caller's thread serializes a large append, the parts it has done are planned and
+   * inserted here already (see PartedSqliteCommit). Only once the thread runs and is idle.
+   */
+  openPartedCommit(now: string): PartedCommit | undefined {
+    const worker = this.worker;
+    if (this.ended || !this.ready || !worker || this.inFlight) return undefined;
+    const id = this.nextId++;
+    // The requests sent, in order: the group the outcome's positions belong to.
+    const sent: PreparedRequest[] = [];
+    const outcome = this.send(worker, id, [sent], { kind: 'open', id, now });
+    // Awaited by end() or abort(); a crash before either is no unhandled rejection.
+    outcome.catch(() => undefined);
+    const post = (m: ToWriterThread): void => {
+      if (!this.ended) worker.postMessage(m);
+    };
+    return {
+      send: (requests) => {
+        for (const r of requests) sent.push(r);
+        post({ kind: 'part', id, groups: encodeGroups([requests]) });
+      },
+      end: async () => {
+        post({ kind: 'end', id });
+        const c = await outcome;
+        if (!c) throw new Error(`${this.options.location}: commit ${id} ended after it was aborted`);
+        return c;
+      },
+      abort: async () => {
+        post({ kind: 'abort', id });
+        await outcome.catch(() => undefined);
+      },
+    };
+  }
+
+  /** Posts the first message of commit `id` and returns its outcome. */
+  private send(worker: Worker, id: number, groups: readonly PreparedGroup[], message: ToWriterThread): Promise<CommittedAppend | undefined> {
+    return new Promise<CommittedAppend | undefined>((resolve, reject) => {
       this.inFlight = { id, groups, resolve, reject };
       // A commit in flight keeps the process alive; an idle thread does not.
       worker.ref();
@@ -138,6 +179,9 @@ export class SqliteWriterThread implements AppendCommitter {
       }
       case 'commit-failed':
         this.takeInFlight(m.id)?.reject(new StorageError(this.options.location, `append failed on the writer thread: ${m.message}`));
+        break;
+      case 'aborted':
+        this.takeInFlight(m.id)?.resolve(undefined);
         break;
       case 'closed':
         break;
