@@ -216,6 +216,27 @@ describe('DatapathReconciler', () => {
     assert.ok(at(store.ops(), 'nl_lb4_backends', 'delete') < at(store.ops(), 'nl_lb4_services', 'update', slot(0)));
   });
 
+  it('keeps a backend and a rev-NAT entry while an entry of the map that waits for its own write still names them', () => {
+    const ev = new ClusterEvents();
+    const store = new RecordingStore();
+    store.capacities.set('nl_lb4_reverse_nat', 1);
+    const { state, maps, reconciler } = build(clusterEvents(ev), store);
+    reconciler.start();
+    // The frontend's new rev-NAT id does not fit: its master waits for it, slot 2 (past the
+    // smaller count) for the master, backend 2 for slot 2, and rev-NAT 11 for the master.
+    state.apply(ev.service({ serviceId: 1, frontends: [{ id: 12, type: 'ClusterIP', ip: '10.96.0.10', port: 80 }] }));
+    state.apply(ev.backendRemoved(1, 2));
+    reconciler.reconcile();
+    assertLbConsistent(maps);
+    assert.ok(maps.lb4Backends.lookup({ backendId: 2 }), 'slot 2 still names backend 2');
+    assert.ok(maps.lb4RevNat.lookup({ revNatIndex: 11 }), 'the master still names rev-NAT 11');
+    store.capacities.set('nl_lb4_reverse_nat', 2);
+    reconciler.reconcile();
+    assertLbConsistent(maps);
+    assert.equal(reconciler.status().pendingOperations, 0);
+    assert.deepEqual(mapContents(maps, state), desiredContents(state));
+  });
+
   it('holds back the endpoints entry of an endpoint whose policy map is full', () => {
     const ev = new ClusterEvents();
     const store = new RecordingStore();

@@ -7,12 +7,12 @@ type Outcome = (outcome: ApplyOutcome, sync: SyncProgress) => void;
 
 /**
  * The LB maps, written so that no packet meets a slot naming a missing backend or a master
- * counting slots that are not there: backends, slots, rev-NAT and masters are written, then
- * masters, slots, rev-NAT and backends deleted. When a map is full, what depends on the
- * missing entries waits (a slot for its backend, a master for its slots and rev-NAT entry, a
- * slot delete for its master's smaller count, a backend delete for every slot naming it to
- * go) and the rest still runs, so deletes can make room; a run that freed room after a full
- * map goes once more.
+ * counting slots that are not there or naming a missing rev-NAT entry: backends, slots,
+ * rev-NAT and masters are written, then masters, slots, rev-NAT and backends deleted. When a
+ * map is full, what depends on the missing entries waits (a slot for its backend, a master for
+ * its slots and rev-NAT entry, a slot delete for its master's smaller count, a rev-NAT delete
+ * for every master naming it, a backend delete for every slot naming it to go) and the rest
+ * still runs, so deletes can make room; a run that freed room after a full map goes once more.
  */
 export class LbSync {
   readonly #services: MapSync<Lb4ServiceKey, Lb4ServiceValue>;
@@ -65,13 +65,13 @@ export class LbSync {
     const slotDeletes = services.deletes((k) => k.slot > 0 && !services.isPending(lb4ServiceKeyString({ ...k, slot: 0 })));
     services.applyDeletes(slotDeletes, counter);
 
-    this.#revNat.applyDeletes(this.#revNat.deletes(), counter);
+    // A rev-NAT entry or a backend goes once no entry of the services map names it. Entries
+    // in sync hold what the desired state says, which names none being deleted; an entry
+    // waiting for its write still holds what it held before, which may.
+    const named = this.#namedByPendingEntries();
+    this.#revNat.applyDeletes(this.#revNat.deletes((k) => !named.revNats.has(k.revNatIndex)), counter);
 
-    // A backend goes once no slot of the map names it. Slots in sync hold what the desired
-    // state says, which names no backend being deleted; a pending slot holds what it held
-    // before, which may.
-    const named = this.#backendsNamedByPendingSlots();
-    const backendDeletes = this.#backends.deletes((k) => !named.has(k.backendId));
+    const backendDeletes = this.#backends.deletes((k) => !named.backends.has(k.backendId));
     this.#backends.applyDeletes(backendDeletes, counter);
     return { failed, freed: backendDeletes.length > 0 || slotDeletes.length > 0 };
   }
@@ -85,11 +85,13 @@ export class LbSync {
     return true;
   }
 
-  /** Backend ids that slots still waiting for their operation hold in the map. */
-  #backendsNamedByPendingSlots(): Set<number> {
-    const named = new Set<number>();
+  /** Rev-NAT ids (masters) and backend ids (slots) that entries waiting for their operation hold in the map. */
+  #namedByPendingEntries(): { revNats: Set<number>; backends: Set<number> } {
+    const named = { revNats: new Set<number>(), backends: new Set<number>() };
     for (const [keyString, actual] of this.#services.pendingActual()) {
-      if (actual !== undefined && !keyString.endsWith('#0')) named.add(actual.backendId);
+      if (actual === undefined) continue;
+      if (keyString.endsWith('#0')) named.revNats.add(actual.revNatIndex);
+      else named.backends.add(actual.backendId);
     }
     return named;
   }
