@@ -71,7 +71,7 @@ describe('ClusterView', () => {
     view.apply(ev.backend({ serviceId: 1, backendId: 5, ip: '10.0.0.5', port: 8080 }));
     view.apply(ev.backend({ serviceId: 1, backendId: 6, ip: '10.0.0.6', port: 8080 }));
     view.apply(ev.backendRemoved(1, 6));
-    assert.deepEqual([...view.backends.get(1)!.get('http')!.keys()], [5]);
+    assert.deepEqual(view.backends.get(1)!.map((b) => [b.portName, b.backendId]), [['http', 5]]);
     view.apply(ev.serviceDeleted(1));
     assert.equal(view.services.size, 0);
     assert.equal(view.backends.size, 0);

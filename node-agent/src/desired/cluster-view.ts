@@ -49,7 +49,8 @@ export interface PolicyRecord {
 }
 
 export type ServiceRecord = EventData<typeof ServiceUpserted>;
-export type BackendRecord = EventData<typeof BackendAdded>;
+/** A backend of one port of a service (the service is the view's key for it). */
+export type BackendRecord = Omit<EventData<typeof BackendAdded>, 'serviceId'>;
 
 /** What one event changed, for the desired-state builders to react to just that. */
 export type ClusterChange =
@@ -76,8 +77,12 @@ export class ClusterView {
   readonly endpoints = new Map<string, EndpointRecord>();
   readonly policies = new Map<string, PolicyRecord>();
   readonly services = new Map<number, ServiceRecord>();
-  /** serviceId -> portName -> backendId -> backend. */
-  readonly backends = new Map<number, Map<string, Map<number, BackendRecord>>>();
+  /**
+   * serviceId -> its backends, one per (port name, backend id), in arrival order. A list, not
+   * a map per service: every change of a service recomputes it in full anyway, and ten
+   * thousand small maps weigh far more than their content.
+   */
+  readonly backends = new Map<number, readonly BackendRecord[]>();
   readonly #lastSeq = new Map<ServiceName, number>();
   readonly #nodes = new SharedValues<string>();
   readonly #namedPorts = new SharedValues<readonly NamedPort[]>();
@@ -118,17 +123,19 @@ export class ClusterView {
     this.#lastSeq.delete(service);
     const out: ClusterChange[] = [];
     if (service === 'identity') {
-      for (const before of this.endpoints.values()) out.push({ kind: 'endpoint', before, after: undefined });
+      for (const before of this.endpoints.values()) {
+        out.push({ kind: 'endpoint', before, after: undefined });
+        this.#release(before);
+      }
       for (const before of this.identities.values()) out.push({ kind: 'identity', before, after: undefined });
       this.endpoints.clear();
       this.identities.clear();
-      this.#nodes.clear();
-      this.#namedPorts.clear();
     } else if (service === 'policy') {
       for (const [key, before] of this.policies) out.push({ kind: 'policy', key, before, after: undefined });
       this.policies.clear();
     } else {
       const ids = new Set([...this.services.keys(), ...this.backends.keys()]);
+      for (const backends of this.backends.values()) for (const b of backends) this.#nodes.release(b.node);
       this.services.clear();
       this.backends.clear();
       for (const serviceId of ids) out.push({ kind: 'service', serviceId });
@@ -181,11 +188,6 @@ export class ClusterView {
     return [{ kind: 'endpoint', before, after: undefined }];
   }
 
-  #release(record: EndpointRecord): void {
-    this.#nodes.release(record.node);
-    this.#namedPorts.release(portsSignature(record.namedPorts));
-  }
-
   #policyAccepted(d: EventData<typeof PolicyAccepted>): ClusterChange[] {
     const namespace = d.namespace ?? null;
     const ref = namespace === null ? d.name : `${namespace}/${d.name}`;
@@ -213,26 +215,42 @@ export class ClusterView {
 
   #serviceDeleted(d: EventData<typeof ServiceDeleted>): ClusterChange[] {
     const had = this.services.delete(d.serviceId);
-    const hadBackends = this.backends.delete(d.serviceId);
-    return had || hadBackends ? [{ kind: 'service', serviceId: d.serviceId }] : [];
+    const backends = this.backends.get(d.serviceId);
+    for (const b of backends ?? []) this.#nodes.release(b.node);
+    this.backends.delete(d.serviceId);
+    return had || backends !== undefined ? [{ kind: 'service', serviceId: d.serviceId }] : [];
   }
 
   #backendAdded(d: EventData<typeof BackendAdded>): ClusterChange[] {
-    let byPort = this.backends.get(d.serviceId);
-    if (byPort === undefined) this.backends.set(d.serviceId, (byPort = new Map()));
-    let members = byPort.get(d.portName);
-    if (members === undefined) byPort.set(d.portName, (members = new Map()));
-    members.set(d.backendId, d);
+    const members = this.backends.get(d.serviceId) ?? [];
+    const at = members.findIndex((b) => b.backendId === d.backendId && b.portName === d.portName);
+    const record: BackendRecord = {
+      backendId: d.backendId,
+      portName: d.portName,
+      ip: d.ip,
+      port: d.port,
+      protocol: d.protocol,
+      node: this.#nodes.acquire(d.node, () => d.node),
+      state: d.state,
+    };
+    if (at >= 0) this.#nodes.release(members[at]!.node);
+    this.backends.set(d.serviceId, at < 0 ? [...members, record] : members.with(at, record));
     return [{ kind: 'service', serviceId: d.serviceId }];
   }
 
   #backendRemoved(d: EventData<typeof BackendRemoved>): ClusterChange[] {
-    const byPort = this.backends.get(d.serviceId);
-    const members = byPort?.get(d.portName);
-    if (members === undefined || !members.delete(d.backendId)) return [];
-    if (members.size === 0) byPort!.delete(d.portName);
-    if (byPort!.size === 0) this.backends.delete(d.serviceId);
+    const members = this.backends.get(d.serviceId);
+    const at = members?.findIndex((b) => b.backendId === d.backendId && b.portName === d.portName) ?? -1;
+    if (members === undefined || at < 0) return [];
+    this.#nodes.release(members[at]!.node);
+    if (members.length === 1) this.backends.delete(d.serviceId);
+    else this.backends.set(d.serviceId, members.toSpliced(at, 1));
     return [{ kind: 'service', serviceId: d.serviceId }];
+  }
+
+  #release(record: EndpointRecord): void {
+    this.#nodes.release(record.node);
+    this.#namedPorts.release(portsSignature(record.namedPorts));
   }
 }
 

@@ -1,16 +1,10 @@
 import { isIPv4 } from 'node:net';
-import {
-  IP_PROTOCOL,
-  SERVICE_FLAGS,
-  type Lb4BackendKey,
-  type Lb4BackendValue,
-  type Lb4RevNatKey,
-  type Lb4RevNatValue,
-  type Lb4ServiceKey,
-  type Lb4ServiceValue,
-} from '@netledger/datapath';
+import { SERVICE_FLAGS, type Lb4RevNatKey, type Lb4RevNatValue } from '@netledger/datapath';
 import type { BackendRecord, ServiceRecord } from './cluster-view.js';
 import type { DesiredTable } from './desired-table.js';
+import { LB_PROTOCOL_NUMBER, type Lb4BackendTable } from './lb4-backend-table.js';
+import type { Lb4ServiceTable } from './lb4-service-table.js';
+import { lb4FrontendKeyString } from './map-key-strings.js';
 
 type Frontend = ServiceRecord['frontends'][number];
 
@@ -21,12 +15,12 @@ const TYPE_FLAGS: Record<Frontend['type'], number> = {
   ExternalIP: SERVICE_FLAGS.externalIP,
 };
 
-const PROTOCOL_NUMBER: Record<Frontend['protocol'], number> = { TCP: IP_PROTOCOL.TCP, UDP: IP_PROTOCOL.UDP, SCTP: IP_PROTOCOL.SCTP };
-
 /** What one service put in the LB maps, so its next change replaces exactly that. */
 interface ServiceEntries {
-  /** Frontend key (`ip:port/proto`) -> number of slots written (master excluded). */
-  readonly frontends: Map<string, { readonly base: Omit<Lb4ServiceKey, 'slot'>; readonly slots: number; readonly revNat: number }>;
+  /** Its frontends' keys (`lb4FrontendKeyString`), and their rev-NAT ids, in the same order. */
+  readonly frontends: readonly string[];
+  readonly revNats: readonly number[];
+  /** The backend of every slot it wrote, across frontends. */
   readonly backends: readonly number[];
   readonly skippedFrontends: number;
   readonly skippedBackends: number;
@@ -50,15 +44,11 @@ export interface LbSummary {
  */
 export class LbDesired {
   readonly #nodeName: string;
-  readonly #services: DesiredTable<Lb4ServiceKey, Lb4ServiceValue>;
-  readonly #backends: DesiredTable<Lb4BackendKey, Lb4BackendValue>;
+  readonly #services: Lb4ServiceTable;
+  readonly #backends: Lb4BackendTable;
   readonly #revNat: DesiredTable<Lb4RevNatKey, Lb4RevNatValue>;
   readonly #byService = new Map<number, ServiceEntries>();
-  /** Frontend key -> service writing it; a frontend moving between services is left to its new owner. */
-  readonly #frontendOwner = new Map<string, number>();
   readonly #revNatOwner = new Map<number, number>();
-  /** Backend id -> slots naming it, across services. */
-  readonly #backendRefs = new Map<number, number>();
   #frontendCount = 0;
   #skippedFrontends = 0;
   #skippedBackends = 0;
@@ -66,8 +56,8 @@ export class LbDesired {
   constructor(
     nodeName: string,
     tables: {
-      readonly lb4Services: DesiredTable<Lb4ServiceKey, Lb4ServiceValue>;
-      readonly lb4Backends: DesiredTable<Lb4BackendKey, Lb4BackendValue>;
+      readonly lb4Services: Lb4ServiceTable;
+      readonly lb4Backends: Lb4BackendTable;
       readonly lb4RevNat: DesiredTable<Lb4RevNatKey, Lb4RevNatValue>;
     },
   ) {
@@ -86,77 +76,63 @@ export class LbDesired {
     };
   }
 
-  /** Recomputes one service from its record (undefined: deleted) and its backends by port name. */
-  setService(serviceId: number, service: ServiceRecord | undefined, backends: ReadonlyMap<string, ReadonlyMap<number, BackendRecord>> | undefined): void {
+  /** Recomputes one service from its record (undefined: deleted) and its backends. */
+  setService(serviceId: number, service: ServiceRecord | undefined, backends: readonly BackendRecord[] = []): void {
     const previous = this.#byService.get(serviceId);
-    const frontends = new Map<string, { base: Omit<Lb4ServiceKey, 'slot'>; slots: number; revNat: number }>();
-    const referenced: number[] = [];
-    const backendValues = new Map<number, Lb4BackendValue>();
+    const frontends: string[] = [];
+    const revNats: number[] = [];
+    const referenced: BackendRecord[] = [];
     let skippedFrontends = 0;
-    const skippedBackendIds = new Set<number>();
-    for (const members of backends?.values() ?? []) for (const b of members.values()) if (!isIPv4(b.ip)) skippedBackendIds.add(b.backendId);
+    const skippedBackends = new Set(backends.filter((b) => !isIPv4(b.ip)).map((b) => b.backendId)).size;
 
     for (const f of service?.frontends ?? []) {
       if (!isIPv4(f.ip)) {
         skippedFrontends++;
         continue;
       }
-      const base = { address: f.ip, port: f.port, protocol: PROTOCOL_NUMBER[f.protocol] };
-      const fkey = `${f.ip}:${f.port}/${base.protocol}`;
+      const frontendKey = lb4FrontendKeyString({ address: f.ip, port: f.port, protocol: LB_PROTOCOL_NUMBER[f.protocol] });
       const localOnly = f.type === 'ClusterIP' ? service!.internalTrafficLocal : service!.externalTrafficLocal;
-      const chosen = chooseBackends([...(backends?.get(f.portName)?.values() ?? [])], localOnly ? this.#nodeName : undefined);
+      const chosen = chooseBackends(backends.filter((b) => b.portName === f.portName), localOnly ? this.#nodeName : undefined);
       const affinity = service!.sessionAffinity === 'ClientIP';
-      const flags = TYPE_FLAGS[f.type] | (affinity ? SERVICE_FLAGS.affinity : 0) | (localOnly ? SERVICE_FLAGS.localOnly : 0);
-      chosen.forEach((b, i) => {
-        this.#services.set({ ...base, slot: i + 1 }, { backendId: b.backendId, count: 0, revNatIndex: f.id, flags: 0 });
-        referenced.push(b.backendId);
-        backendValues.set(b.backendId, { address: b.ip, port: b.port, protocol: PROTOCOL_NUMBER[b.protocol], state: b.state });
+      referenced.push(...chosen);
+      // Backends the new slots name are in the table before anything is taken away.
+      for (const b of chosen) this.#backends.acquire(b);
+      this.#services.setFrontend(frontendKey, {
+        owner: serviceId,
+        affinityTimeout: affinity ? service!.affinityTimeoutSeconds : 0,
+        revNat: f.id,
+        flags: TYPE_FLAGS[f.type] | (affinity ? SERVICE_FLAGS.affinity : 0) | (localOnly ? SERVICE_FLAGS.localOnly : 0),
+        backendIds: chosen.map((b) => b.backendId),
       });
       this.#revNat.set({ revNatIndex: f.id }, { address: f.ip, port: f.port });
       this.#revNatOwner.set(f.id, serviceId);
-      this.#services.set({ ...base, slot: 0 }, { backendId: affinity ? service!.affinityTimeoutSeconds : 0, count: chosen.length, revNatIndex: f.id, flags });
-      this.#frontendOwner.set(fkey, serviceId);
-      frontends.set(fkey, { base, slots: chosen.length, revNat: f.id });
+      frontends.push(frontendKey);
+      revNats.push(f.id);
     }
 
-    // Backends the new slots name are in the table before anything is taken away.
-    for (const [id, value] of backendValues) this.#backends.set({ backendId: id }, value);
-    for (const id of referenced) this.#backendRefs.set(id, (this.#backendRefs.get(id) ?? 0) + 1);
-
     if (previous !== undefined) {
-      for (const [fkey, old] of previous.frontends) {
-        const now = frontends.get(fkey);
-        const owned = this.#frontendOwner.get(fkey) === serviceId;
-        if (owned || now !== undefined) {
-          for (let slot = (now?.slots ?? -1) + 1; slot <= old.slots; slot++) this.#services.delete({ ...old.base, slot });
+      previous.frontends.forEach((frontendKey, i) => {
+        if (!frontends.includes(frontendKey) && this.#services.frontend(frontendKey)?.owner === serviceId) this.#services.setFrontend(frontendKey, undefined);
+        const revNat = previous.revNats[i]!;
+        if (!revNats.includes(revNat) && this.#revNatOwner.get(revNat) === serviceId) {
+          this.#revNat.delete({ revNatIndex: revNat });
+          this.#revNatOwner.delete(revNat);
         }
-        if (now === undefined && owned) this.#frontendOwner.delete(fkey);
-        if (now?.revNat !== old.revNat && this.#revNatOwner.get(old.revNat) === serviceId && ![...frontends.values()].some((f) => f.revNat === old.revNat)) {
-          this.#revNat.delete({ revNatIndex: old.revNat });
-          this.#revNatOwner.delete(old.revNat);
-        }
-      }
-      for (const id of previous.backends) {
-        const n = (this.#backendRefs.get(id) ?? 0) - 1;
-        if (n > 0) this.#backendRefs.set(id, n);
-        else {
-          this.#backendRefs.delete(id);
-          this.#backends.delete({ backendId: id });
-        }
-      }
-      this.#frontendCount -= previous.frontends.size;
+      });
+      for (const id of previous.backends) this.#backends.release(id);
+      this.#frontendCount -= previous.frontends.length;
       this.#skippedFrontends -= previous.skippedFrontends;
       this.#skippedBackends -= previous.skippedBackends;
     }
 
-    if (service === undefined && skippedBackendIds.size === 0 && referenced.length === 0) {
+    if (service === undefined && skippedBackends === 0 && referenced.length === 0) {
       this.#byService.delete(serviceId);
       return;
     }
-    this.#byService.set(serviceId, { frontends, backends: referenced, skippedFrontends, skippedBackends: skippedBackendIds.size });
-    this.#frontendCount += frontends.size;
+    this.#byService.set(serviceId, { frontends, revNats, backends: referenced.map((b) => b.backendId), skippedFrontends, skippedBackends });
+    this.#frontendCount += frontends.length;
     this.#skippedFrontends += skippedFrontends;
-    this.#skippedBackends += skippedBackendIds.size;
+    this.#skippedBackends += skippedBackends;
   }
 }
 

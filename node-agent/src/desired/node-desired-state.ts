@@ -3,12 +3,8 @@ import {
   ENDPOINT_FLAGS,
   type EndpointKey,
   type EndpointValue,
-  type Lb4BackendKey,
-  type Lb4BackendValue,
   type Lb4RevNatKey,
   type Lb4RevNatValue,
-  type Lb4ServiceKey,
-  type Lb4ServiceValue,
   type PolicyKey,
   type PolicyValue,
 } from '@netledger/datapath';
@@ -21,7 +17,9 @@ import { identityInfo } from './identity-info.js';
 import { canonicalIp } from './ip-prefix.js';
 import { IpcacheDesired } from './ipcache-desired.js';
 import { LbDesired, type LbSummary } from './lb-desired.js';
-import { ENDPOINT_KEYS, LB4_BACKEND_KEYS, LB4_REVNAT_KEYS, LB4_SERVICE_KEYS, POLICY_KEYS } from './map-key-strings.js';
+import { Lb4BackendTable } from './lb4-backend-table.js';
+import { Lb4ServiceTable } from './lb4-service-table.js';
+import { ENDPOINT_KEYS, LB4_REVNAT_KEYS, POLICY_KEYS } from './map-key-strings.js';
 import { PolicyMapsDesired } from './policy-maps-desired.js';
 import { PolicyValues } from './policy-values.js';
 import { SelectorCache } from './selector-cache.js';
@@ -81,8 +79,8 @@ export class NodeDesiredState {
   readonly nodeName: string;
   readonly ipcache: IpcacheDesired;
   readonly endpoints = new DesiredTable<EndpointKey, EndpointValue>(ENDPOINT_KEYS);
-  readonly lb4Services = new DesiredTable<Lb4ServiceKey, Lb4ServiceValue>(LB4_SERVICE_KEYS);
-  readonly lb4Backends = new DesiredTable<Lb4BackendKey, Lb4BackendValue>(LB4_BACKEND_KEYS);
+  readonly lb4Services = new Lb4ServiceTable();
+  readonly lb4Backends = new Lb4BackendTable();
   readonly lb4RevNat = new DesiredTable<Lb4RevNatKey, Lb4RevNatValue>(LB4_REVNAT_KEYS);
   readonly view = new ClusterView();
   readonly #cache = new SelectorCache();
