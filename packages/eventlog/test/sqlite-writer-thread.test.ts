@@ -47,14 +47,17 @@ describe('SQLite writer thread', () => {
   async function open(
     file: string,
     start: (data: WriterThreadData) => Worker = realThread,
-  ): Promise<{ log: EventLog; worker: () => Worker; sent: string[] }> {
+    options: { readonly atFirstAppend?: boolean } = {},
+  ): Promise<{ log: EventLog; worker: () => Worker; sent: string[]; data: () => WriterThreadData }> {
     const workers: Worker[] = [];
+    const started: WriterThreadData[] = [];
     const sent: string[] = [];
     const log = await openSqliteEventLogWith(
       { service: 'policy', registry: widgetRegistryV1(), file },
       {
-        writerThreadAtOpen: true,
+        writerThreadAtOpen: !options.atFirstAppend,
         startWriterWorker: (data) => {
+          started.push(data);
           const w = start(data);
           const post = w.postMessage.bind(w);
           w.postMessage = (m: ToWriterThread) => {
@@ -69,6 +72,7 @@ describe('SQLite writer thread', () => {
     return {
       log,
       sent,
+      data: () => started[0]!,
       worker: () => {
         assert.equal(workers.length, 1, 'one writer thread per log');
         return workers[0]!;
@@ -191,6 +195,24 @@ describe('SQLite writer thread', () => {
       open(file, (data) => realThread({ ...data, file: missing })),
       isGone(file, /writer thread cannot open the database: .+; appends to this log fail until it is reopened$/),
     );
+  });
+
+  it('takes the commits once it runs, also from a caller that never lets a message in (appends resolving in microtasks)', async () => {
+    const file = newFile();
+    const { log, sent, data } = await open(file, realThread, { atFirstAppend: true });
+    try {
+      // The first append starts the thread and commits on the log's own connection meanwhile.
+      await log.append('widget/a', 'no-stream', [created('a')]);
+      assert.deepEqual(sent, []);
+      // Block this thread until the writer thread says it runs: no 'ready' message gets in.
+      const ready = new Int32Array(data().ready);
+      assert.notEqual(Atomics.wait(ready, 0, 0, 60_000), 'timed-out', 'the writer thread started');
+      const r = await log.append('widget/b', 'no-stream', [created('b')]);
+      assert.deepEqual(sent, ['commit']);
+      assert.equal(r.firstSeq, 2);
+    } finally {
+      await log.close();
+    }
   });
 
   it('ends when the log closes, after closing its connection', async () => {

@@ -79,6 +79,9 @@ function serve(connection: Database.Database, io: SyncAppendIo): void {
         break;
     }
   });
+  const ready = new Int32Array(data.ready);
+  Atomics.store(ready, 0, 1);
+  Atomics.notify(ready, 0);
   post({ kind: 'ready' });
 }
 

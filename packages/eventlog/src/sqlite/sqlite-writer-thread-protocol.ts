@@ -13,6 +13,12 @@ import type { EventsTable } from '../sql/schema.js';
 export interface WriterThreadData {
   /** The database file (its real path); the schema exists: the log migrated it before. */
   readonly file: string;
+  /**
+   * One Int32 the thread sets to 1 once it takes commits, before it posts 'ready': the log reads
+   * it synchronously, because a caller whose appends all resolve in microtasks (a bench feeding
+   * pods in one loop) never lets the 'ready' message in.
+   */
+  readonly ready: SharedArrayBuffer;
 }
 
 /** A commit's groups, column by column. */

@@ -45,6 +45,7 @@ const startEntry: StartWriterWorker = (data) => new Worker(ENTRY, { workerData: 
 export class SqliteWriterThread implements AppendCommitter {
   private worker: Worker | undefined;
   private ready = false;
+  private readonly readyFlag = new Int32Array(new SharedArrayBuffer(4));
   /** The commit sent and not answered yet; an aborted one is answered with undefined. */
   private inFlight:
     | {
@@ -65,7 +66,7 @@ export class SqliteWriterThread implements AppendCommitter {
   async commit(groups: readonly PreparedGroup[], now: string): Promise<CommittedAppend> {
     if (this.ended) throw this.ended;
     const worker = this.worker;
-    if (!worker || !this.ready) {
+    if (!worker || !this.isReady()) {
       this.start();
       if (this.ended) throw this.ended;
       return this.options.whileStarting.commit(groups, now);
@@ -83,7 +84,7 @@ export class SqliteWriterThread implements AppendCommitter {
    */
   openPartedCommit(now: string): PartedCommit | undefined {
     const worker = this.worker;
-    if (this.ended || !this.ready || !worker || this.inFlight) return undefined;
+    if (this.ended || !worker || !this.isReady() || this.inFlight) return undefined;
     const id = this.nextId++;
     // The requests sent, in order: the group the outcome's positions belong to.
     const sent: PreparedRequest[] = [];
@@ -125,7 +126,7 @@ export class SqliteWriterThread implements AppendCommitter {
   async whenReady(): Promise<void> {
     this.start();
     if (this.ended) throw this.ended;
-    if (this.ready) return;
+    if (this.isReady()) return;
     await new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
@@ -134,7 +135,7 @@ export class SqliteWriterThread implements AppendCommitter {
     const alive = !this.ended;
     this.ended ??= this.gone('the log is closed');
     if (!worker) return;
-    if (alive && this.ready) {
+    if (alive && this.isReady()) {
       // The thread closes its connection (a clean WAL) and ends; terminate() only makes sure.
       // Referenced meanwhile, or a process with nothing else to do would not wait for it.
       worker.ref();
@@ -145,11 +146,17 @@ export class SqliteWriterThread implements AppendCommitter {
     await worker.terminate();
   }
 
+  /** Whether the thread takes commits: it said so, by message or (sooner) by the shared flag. */
+  private isReady(): boolean {
+    if (!this.ready && Atomics.load(this.readyFlag, 0) === 1) this.ready = true;
+    return this.ready;
+  }
+
   private start(): void {
     if (this.worker || this.ended) return;
     let worker: Worker;
     try {
-      worker = (this.options.startWorker ?? startEntry)({ file: this.options.file });
+      worker = (this.options.startWorker ?? startEntry)({ file: this.options.file, ready: this.readyFlag.buffer as SharedArrayBuffer });
     } catch (e) {
       this.end(`cannot start the writer thread: ${(e as Error).message}`, e);
       return;
