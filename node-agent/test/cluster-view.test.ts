@@ -38,7 +38,9 @@ describe('ClusterView', () => {
     const b = view.endpoints.get('x/b')!;
     assert.equal(a.namedPorts, b.namedPorts, 'one array for equal lists');
     assert.deepEqual(a.ips, ['fd00::1']);
-    assert.deepEqual(a, { key: 'x/a', uid: 'uid-x-a', node: 'n1', ips: ['fd00::1'], identity: 256, namedPorts: http });
+    assert.deepEqual({ ...a, ips: a.ips }, { key: 'x/a', uid: 'uid-x-a', node: 'n1', ips: ['fd00::1'], identity: 256, namedPorts: http });
+    view.apply(ev.endpoint({ namespace: 'x', pod: 'c', node: 'n1', ips: ['10.0.0.3', 'fd00::3'], identity: 256 }));
+    assert.deepEqual(view.endpoints.get('x/c')!.ips, ['10.0.0.3', 'fd00::3']);
     view.apply(ev.endpoint({ namespace: 'x', pod: 'b', node: 'n1', ips: ['10.0.0.2'], identity: 256, namedPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }] }));
     assert.notEqual(view.endpoints.get('x/b')!.namedPorts, a.namedPorts);
     assert.deepEqual(view.endpoints.get('x/a')!.namedPorts, http, 'a list another endpoint left stays');
@@ -47,9 +49,10 @@ describe('ClusterView', () => {
   it('keeps the last accepted policy in force after a rejection and drops it on deletion', () => {
     const ev = new ClusterEvents();
     const view = new ClusterView();
-    view.apply(ev.policyAccepted(denyAll));
+    const [accepted] = view.apply(ev.policyAccepted(denyAll));
+    assert.deepEqual(accepted, { kind: 'policy', key: 'NetworkPolicy/x/deny-all', policy: denyAll });
     assert.deepEqual(view.apply(ev.policyRejected(denyAll)), []);
-    assert.deepEqual(view.policies.get('NetworkPolicy/x/deny-all')?.policy, denyAll);
+    assert.deepEqual([...view.policies], ['NetworkPolicy/x/deny-all']);
     const [change] = view.apply(ev.policyDeleted(denyAll));
     assert.equal(change?.kind, 'policy');
     assert.equal(view.policies.size, 0);

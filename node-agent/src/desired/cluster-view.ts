@@ -31,21 +31,29 @@ export interface IdentityRecord {
  * need and no more (labels come with the identity), with the node name and named ports shared
  * among records, and the addresses in canonical form.
  */
-export interface EndpointRecord {
+export class EndpointRecord {
   /** `namespace/pod`. */
   readonly key: string;
   readonly uid: string;
   readonly node: string;
-  /** Canonical text (`canonicalIp`). */
-  readonly ips: readonly string[];
   readonly identity: number;
   readonly namedPorts: readonly NamedPort[];
-}
+  /** A pod's one address as is (nearly every pod has one; a list would cost more than the address). */
+  readonly #ips: string | readonly string[];
 
-export interface PolicyRecord {
-  /** `<kind>/<ref>`: a NetworkPolicy and a CiliumNetworkPolicy may share namespace and name. */
-  readonly key: string;
-  readonly policy: NormalizedPolicy;
+  constructor(fields: { key: string; uid: string; node: string; ips: readonly string[]; identity: number; namedPorts: readonly NamedPort[] }) {
+    this.key = fields.key;
+    this.uid = fields.uid;
+    this.node = fields.node;
+    this.identity = fields.identity;
+    this.namedPorts = fields.namedPorts;
+    this.#ips = fields.ips.length === 1 ? fields.ips[0]! : fields.ips;
+  }
+
+  /** Canonical text (`canonicalIp`); made on each call for a one-address pod (changes read it, not lookups). */
+  get ips(): readonly string[] {
+    return typeof this.#ips === 'string' ? [this.#ips] : this.#ips;
+  }
 }
 
 export type ServiceRecord = EventData<typeof ServiceUpserted>;
@@ -56,7 +64,8 @@ export type BackendRecord = Omit<EventData<typeof BackendAdded>, 'serviceId'>;
 export type ClusterChange =
   | { readonly kind: 'identity'; readonly before: IdentityRecord | undefined; readonly after: IdentityRecord | undefined }
   | { readonly kind: 'endpoint'; readonly before: EndpointRecord | undefined; readonly after: EndpointRecord | undefined }
-  | { readonly kind: 'policy'; readonly key: string; readonly before: PolicyRecord | undefined; readonly after: PolicyRecord | undefined }
+  /** A policy put in force (`policy`) or taken out (undefined), by its key. */
+  | { readonly kind: 'policy'; readonly key: string; readonly policy: NormalizedPolicy | undefined }
   | { readonly kind: 'service'; readonly serviceId: number };
 
 const L4: readonly string[] = ['TCP', 'UDP', 'SCTP'];
@@ -75,7 +84,12 @@ function policyRecordKey(kind: PolicyKind, ref: string): string {
 export class ClusterView {
   readonly identities = new Map<number, IdentityRecord>();
   readonly endpoints = new Map<string, EndpointRecord>();
-  readonly policies = new Map<string, PolicyRecord>();
+  /**
+   * Keys (`<kind>/<ref>`: a NetworkPolicy and a CiliumNetworkPolicy may share namespace and
+   * name) of the policies in force. Their content goes to the desired state with the change
+   * and is kept there, compiled, not here as well.
+   */
+  readonly policies = new Set<string>();
   readonly services = new Map<number, ServiceRecord>();
   /**
    * serviceId -> its backends, one per (port name, backend id), in arrival order. A list, not
@@ -131,7 +145,7 @@ export class ClusterView {
       this.endpoints.clear();
       this.identities.clear();
     } else if (service === 'policy') {
-      for (const [key, before] of this.policies) out.push({ kind: 'policy', key, before, after: undefined });
+      for (const key of this.policies) out.push({ kind: 'policy', key, policy: undefined });
       this.policies.clear();
     } else {
       const ids = new Set([...this.services.keys(), ...this.backends.keys()]);
@@ -163,7 +177,7 @@ export class ClusterView {
     const before = this.endpoints.get(key);
     // The engine only knows L4 protocols a flow can use; other declared ports name nothing.
     const declared = d.namedPorts.filter((p) => L4.includes(p.protocol));
-    const after: EndpointRecord = {
+    const after = new EndpointRecord({
       // The map keeps the key it was first given: the record holds that one string.
       key: before?.key ?? key,
       uid: d.uid,
@@ -172,7 +186,7 @@ export class ClusterView {
       identity: d.identity,
       namedPorts: this.#namedPorts.acquire(portsSignature(declared), () =>
         Object.freeze(declared.map((p) => Object.freeze({ name: p.name, port: p.port, protocol: p.protocol as L4Protocol })))),
-    };
+    });
     if (before !== undefined) this.#release(before);
     this.endpoints.set(key, after);
     return [{ kind: 'endpoint', before, after }];
@@ -192,20 +206,15 @@ export class ClusterView {
     const namespace = d.namespace ?? null;
     const ref = namespace === null ? d.name : `${namespace}/${d.name}`;
     const key = policyRecordKey(d.kind, ref);
-    const policy: NormalizedPolicy = { kind: d.kind, namespace, name: d.name, ref, subjects: d.rules as readonly PolicySubject[] };
-    const before = this.policies.get(key);
-    const after: PolicyRecord = { key, policy };
-    this.policies.set(key, after);
-    return [{ kind: 'policy', key, before, after }];
+    this.policies.add(key);
+    return [{ kind: 'policy', key, policy: { kind: d.kind, namespace, name: d.name, ref, subjects: d.rules as readonly PolicySubject[] } }];
   }
 
   #policyDeleted(d: EventData<typeof PolicyDeleted>): ClusterChange[] {
     const ref = d.namespace === undefined ? d.name : `${d.namespace}/${d.name}`;
     const key = policyRecordKey(d.kind, ref);
-    const before = this.policies.get(key);
-    if (before === undefined) return [];
-    this.policies.delete(key);
-    return [{ kind: 'policy', key, before, after: undefined }];
+    if (!this.policies.delete(key)) return [];
+    return [{ kind: 'policy', key, policy: undefined }];
   }
 
   #serviceUpserted(d: EventData<typeof ServiceUpserted>): ClusterChange[] {
@@ -234,7 +243,8 @@ export class ClusterView {
       state: d.state,
     };
     if (at >= 0) this.#nodes.release(members[at]!.node);
-    this.backends.set(d.serviceId, at < 0 ? [...members, record] : members.with(at, record));
+    // Exact-size copies (a spread leaves room to grow that every service would carry).
+    this.backends.set(d.serviceId, at < 0 ? members.concat(record) : members.with(at, record));
     return [{ kind: 'service', serviceId: d.serviceId }];
   }
 

@@ -129,7 +129,8 @@ export class LbDesired {
       this.#byService.delete(serviceId);
       return;
     }
-    this.#byService.set(serviceId, { frontends, revNats, backends: referenced.map((b) => b.backendId), skippedFrontends, skippedBackends });
+    // Exact-size copies: arrays grown by push keep room for more, in every service.
+    this.#byService.set(serviceId, { frontends: frontends.slice(), revNats: revNats.slice(), backends: referenced.map((b) => b.backendId), skippedFrontends, skippedBackends });
     this.#frontendCount += frontends.length;
     this.#skippedFrontends += skippedFrontends;
     this.#skippedBackends += skippedBackends;

@@ -205,7 +205,7 @@ export class NodeDesiredState {
           this.#endpointChanged(change.before, change.after);
           break;
         case 'policy':
-          this.#policy.setPolicy(change.key, change.after?.policy);
+          this.#policy.setPolicy(change.key, change.policy);
           break;
         case 'service':
           this.#lb.setService(change.serviceId, this.view.services.get(change.serviceId), this.view.backends.get(change.serviceId));
