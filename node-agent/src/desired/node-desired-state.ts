@@ -71,9 +71,11 @@ interface LocalEndpoint {
 
 /**
  * The datapath state this node should have, derived from the three event streams: ipcache,
- * endpoints, one policy map per local endpoint, and the IPv4 LB maps, as desired tables that
+ * endpoints, one policy map per local endpoint, and the IPv4 LB maps, as desired maps that
  * record what changed so a reconciler applies only that. Pure: no I/O; each event costs the
- * size of what it changes.
+ * size of what it changes. The cluster-wide maps (ipcache, LB) are held in compact forms that
+ * point at the view's records (see IpcacheDesired, Lb4ServiceTable, Lb4BackendTable): an agent
+ * holds every endpoint and backend of the cluster.
  */
 export class NodeDesiredState {
   readonly nodeName: string;
