@@ -56,8 +56,8 @@ const IN_CHUNK = 5000;
 const GROUP_COMMIT_EVENTS = 5000;
 // An append of at least this many events that finds the log idle is sent to a committer that
 // can take it in parts (the writer thread) part by part as it is prepared, about this many events each.
-const IN_PARTS_MIN_EVENTS = 1024;
-const PART_EVENTS = 256;
+const IN_PARTS_MIN_EVENTS = 256;
+const PART_EVENTS = 128;
 
 // A request as the caller's thread keeps it: what commits (plain strings and numbers), and the
 // caller's events, whose data and cause objects go back into the envelopes.

@@ -6,7 +6,7 @@ import type { SuiteContext } from '../event-log-suite.js';
 import { recomputeChain } from '../recompute-chain.js';
 import { created, renamed } from '../widget-events.js';
 
-// Larger than one part of an append the log sends to its writer thread while preparing it
+// Many parts of an append the log sends to its writer thread while preparing it
 // (SQLite), so these cases cross part boundaries there; elsewhere they are plain appends.
 const REQUESTS = 1500;
 
