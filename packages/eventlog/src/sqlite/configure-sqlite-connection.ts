@@ -10,8 +10,10 @@ import type Database from 'better-sqlite3';
  * - foreign_keys and a checkpoint threshold at the SQLite default keep the WAL bounded.
  */
 export function configureSqliteConnection(db: Database.Database): void {
+  // First, so the pragmas below wait too: the writer thread's connection opens while the log's
+  // own may be committing.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 }
