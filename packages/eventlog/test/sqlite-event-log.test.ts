@@ -31,7 +31,7 @@ eventLogSuite('SQLite event log', async () => {
 // Every commit on the writer thread, so each case checks what comes back from it.
 const onWriterThread: NewDatabase = async () => {
   const file = newFile();
-  return (service, registry, clock) => openSqliteEventLogWith({ service, registry, file, ...(clock ? { clock } : {}) }, { writerThreadAtOpen: true });
+  return (service, registry, clock) => openSqliteEventLogWith({ service, registry, file, ...(clock ? { clock } : {}) }, { writerThreadAtOpen: true, allCommitsOnThread: true });
 };
 eventLogSuite('SQLite event log, every commit on the writer thread', onWriterThread);
 

@@ -56,6 +56,7 @@ describe('SQLite writer thread', () => {
       { service: 'policy', registry: widgetRegistryV1(), file },
       {
         writerThreadAtOpen: !options.atFirstAppend,
+        allCommitsOnThread: true,
         startWriterWorker: (data) => {
           started.push(data);
           const w = start(data);

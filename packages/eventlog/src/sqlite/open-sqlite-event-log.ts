@@ -44,6 +44,8 @@ export interface SqliteEventLogSeams {
   readonly startWriterWorker?: StartWriterWorker;
   /** Starts the writer thread at open and waits for it, so every commit runs there (not only those after it started). */
   readonly writerThreadAtOpen?: boolean;
+  /** Every commit goes to the thread once it runs, small ones too (they normally commit here). */
+  readonly allCommitsOnThread?: boolean;
 }
 
 /** openSqliteEventLog, with seams for tests (not exported from the package). */
@@ -71,6 +73,7 @@ export async function openSqliteEventLogWith(config: SqliteEventLogConfig, seams
           file: realPath,
           whileStarting: onThisThread,
           ...(seams.startWriterWorker ? { startWorker: seams.startWriterWorker } : {}),
+          ...(seams.allCommitsOnThread ? { smallCommitEvents: 0 } : {}),
         });
   let log: EventLog;
   try {

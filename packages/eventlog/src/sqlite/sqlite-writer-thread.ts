@@ -10,6 +10,15 @@ import {
   type WriterThreadData,
 } from './sqlite-writer-thread-protocol.js';
 
+// Commits of fewer events than this run on the caller's thread (see commit()).
+const SMALL_COMMIT_EVENTS = 16;
+
+function eventCount(groups: readonly PreparedGroup[]): number {
+  let n = 0;
+  for (const g of groups) for (const r of g) n += r.events.length;
+  return n;
+}
+
 /** Starts the worker of a writer thread. */
 export type StartWriterWorker = (data: WriterThreadData) => Worker;
 
@@ -22,6 +31,8 @@ export interface SqliteWriterThreadOptions {
   readonly whileStarting: AppendCommitter;
   /** Default: a worker on sqlite-writer-thread-entry.mjs. Tests pass one that starts a faulty thread. */
   readonly startWorker?: StartWriterWorker;
+  /** Commits of fewer events run on the caller's thread (default SMALL_COMMIT_EVENTS; 0: none). */
+  readonly smallCommitEvents?: number;
 }
 
 const ENTRY = new URL('./sqlite-writer-thread-entry.mjs', import.meta.url);
@@ -71,6 +82,10 @@ export class SqliteWriterThread implements AppendCommitter {
       if (this.ended) throw this.ended;
       return this.options.whileStarting.commit(groups, now);
     }
+    // A small commit is quicker here than through two thread hand-offs: a trickle of single
+    // events (a steady service) keeps its latency, a burst (large commits) leaves this thread.
+    // Both connections commit under the file's write lock, so they never contend.
+    if (eventCount(groups) < (this.options.smallCommitEvents ?? SMALL_COMMIT_EVENTS) && !this.inFlight) return this.options.whileStarting.commit(groups, now);
     if (this.inFlight) throw new Error(`${this.options.location}: a second commit was sent while one is in flight`);
     const id = this.nextId++;
     const message: ToWriterThread = { kind: 'commit', id, now, groups: encodeGroups(groups) };
