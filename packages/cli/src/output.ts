@@ -1,3 +1,4 @@
+import { formatColumns } from '@netledger/datapath';
 /** Output format chosen with -o. */
 export type OutputFormat = 'text' | 'json';
 
@@ -7,16 +8,8 @@ export function parseOutput(value: string | undefined, allowed: readonly string[
   throw new TypeError(`-o ${value}: expected one of ${['text', ...allowed].join(', ')}`);
 }
 
-/** Aligned columns, like kubectl and cilium print them. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('   ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
+/** Aligned columns, like kubectl and cilium print them (the same layout as the `bpf` dumps). */
+export const table: (header: readonly string[], rows: ReadonlyArray<readonly string[]>) => string = formatColumns;
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

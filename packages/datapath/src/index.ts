@@ -83,6 +83,7 @@ export {
 } from './datapath-errors.js';
 
 // Map dumps as the CLI prints them
+export { formatColumns, protocolName } from './dump/format-columns.js';
 export { formatIpcacheList, ipcacheListRows, type IpcacheListRow } from './dump/format-ipcache-list.js';
 export { formatPolicyList, policyListRows, type PolicyListRow } from './dump/format-policy-list.js';
 export { formatLbList, lbListRows, type LbListRow } from './dump/format-lb-list.js';

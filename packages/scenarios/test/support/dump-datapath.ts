@@ -1,14 +1,15 @@
 import {
+  formatColumns,
   formatEndpointList,
   formatIpcacheList,
   formatLbList,
   formatPolicyList,
+  protocolName,
   MAP_NAMES,
   policyMapName,
   type DatapathMaps,
 } from '@netledger/datapath';
 
-const PROTOCOLS: Readonly<Record<number, string>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 
 /**
  * Every map of a node as text, each section the table `netledger bpf ...` prints for it
@@ -29,17 +30,17 @@ export function dumpDatapath(maps: DatapathMaps): string {
     section(`lb (${MAP_NAMES.lb4Services})`, formatLbList(maps.lb4Services.dump(), maps.lb4Backends.dump())),
     section(
       `lb backends (${MAP_NAMES.lb4Backends})`,
-      columns(
+      formatColumns(
         ['BACKEND ID', 'ADDRESS', 'STATE'],
         maps.lb4Backends
           .dump()
           .sort((a, b) => a.key.backendId - b.key.backendId)
-          .map(({ key, value }) => [String(key.backendId), `${value.address}:${value.port}/${PROTOCOLS[value.protocol] ?? value.protocol}`, value.state]),
+          .map(({ key, value }) => [String(key.backendId), `${value.address}:${value.port}/${protocolName(value.protocol)}`, value.state]),
       ),
     ),
     section(
       `lb reverse NAT (${MAP_NAMES.lb4RevNat})`,
-      columns(
+      formatColumns(
         ['REVNAT ID', 'ADDRESS'],
         maps.lb4RevNat
           .dump()
@@ -55,13 +56,3 @@ function section(title: string, body: string): string {
   return `== ${title}\n${body}\n`;
 }
 
-// The same layout as the datapath package's tables (three spaces, last column unpadded).
-function columns(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('   ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
