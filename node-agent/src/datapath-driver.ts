@@ -110,7 +110,8 @@ export class DatapathDriver {
   /** Applies pending changes now (tests and benchmarks; the agent schedules runs itself). */
   flush(): ReconcileStats | undefined {
     if (!this.#programming || this.#held.size > 0) return undefined;
-    return this.#run(() => (this.#lastError !== undefined && !this.reconciler.status().started ? this.reconciler.start() : this.reconciler.reconcile()));
+    // reconcile() runs the full start() itself when a failed first run never finished it.
+    return this.#run(() => this.reconciler.reconcile());
   }
 
   stop(): void {
@@ -158,7 +159,7 @@ export class DatapathDriver {
     this.#lastRun = { at: new Date().toISOString(), ms: performance.now() - t0, events, stats };
     clearTimeout(this.#retry);
     this.#retry = undefined;
-    if ((this.#lastError !== undefined || this.reconciler.status().pendingOperations > 0) && !this.#stopped) {
+    if ((this.#lastError !== undefined || this.reconciler.pendingOperations > 0) && !this.#stopped) {
       this.#retry = setTimeout(() => this.flush(), RETRY_MS);
       this.#retry.unref();
     }

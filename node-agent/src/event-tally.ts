@@ -2,9 +2,9 @@ import type { EventEnvelope, ServiceName } from '@netledger/contracts';
 import type { EventHandler } from '@netledger/bus';
 
 /**
- * What the agent knows of one service's stream so far: how many events of each type it
- * applied and the last sequence. It is the placeholder for the desired-state tables that the
- * datapath reconciler will read; like them it is rebuilt from the stream after a reset.
+ * How many events of each type the agent applied from one service's stream, and the last
+ * sequence: shown per consumer in the agent's status. Rebuilt from the stream after a reset,
+ * like the desired state it runs beside.
  */
 export class EventTally implements EventHandler {
   private counts = new Map<string, number>();

@@ -123,15 +123,21 @@ export class DatapathReconciler {
     return this.#run();
   }
 
-  status(): ReconcilerStatus {
+  /** Keys (in every map) whose operation has not landed yet. */
+  get pendingOperations(): number {
     let pending = 0;
-    for (const sync of [...this.#globalSyncs(), ...this.#policies.values()]) pending += sync.pendingCount;
+    for (const sync of this.#globalSyncs()) pending += sync.pendingCount;
+    for (const sync of this.#policies.values()) pending += sync.pendingCount;
+    return pending;
+  }
+
+  status(): ReconcilerStatus {
     return {
       started: this.#started,
       runs: this.#runs,
       mapFull: [...this.#mapFull.values()],
       mapFullErrors: this.#mapFullErrors,
-      pendingOperations: pending,
+      pendingOperations: this.pendingOperations,
       totals: this.#totals.stats(),
     };
   }
