@@ -388,7 +388,7 @@ export class SqlEventLog implements EventLog {
 
   async outboxPeek(limit: number, afterSeq = 0): Promise<OutboxEntry[]> {
     const sync = this.options.outboxReads;
-    const from = Math.max(afterSeq, sync ? sync.publishedSeq() : await this.publishedSeq());
+    const from = Math.max(afterSeq, await this.publishedSeq());
     const rows = sync
       ? sync.eventsAfter(from, limit)
       : await this.db
@@ -416,6 +416,8 @@ export class SqlEventLog implements EventLog {
   }
 
   private async publishedSeq(): Promise<number> {
+    const sync = this.options.outboxReads;
+    if (sync) return sync.publishedSeq();
     const r = await this.db.selectFrom('outbox_position').select('published_seq').where('id', '=', 1).executeTakeFirstOrThrow();
     return Number(r.published_seq);
   }
