@@ -122,6 +122,19 @@ function slicePorts(o: KubeObject): string {
   return ports.length === 0 ? '<unset>' : ports.join(',');
 }
 
+function deploymentReady(o: KubeObject): string {
+  const wanted = readPath(o, 'spec.replicas');
+  return `${str(o, 'status.readyReplicas') || '0'}/${typeof wanted === 'number' ? wanted : 1}`;
+}
+
+function templateContainers(o: KubeObject, field: 'name' | 'image'): string {
+  return orNone(
+    list(o, 'spec.template.spec.containers')
+      .map((c) => str(c, field))
+      .join(','),
+  );
+}
+
 function defineResource(
   spec: Omit<ResourceDefinition, 'key' | 'shortNames' | 'categories' | 'hasStatus' | 'nameRule' | 'fieldLabels'> &
     Partial<Pick<ResourceDefinition, 'shortNames' | 'categories' | 'hasStatus' | 'nameRule' | 'fieldLabels'>>,
@@ -228,6 +241,32 @@ export const NODES = defineResource({
   ],
 });
 
+// Served so the local stack can run workloads: netledger's controller manager
+// (@netledger/controllers) turns Deployments into pods. No ReplicaSets: the controller owns the
+// pods directly. `scale` is not served; `kubectl patch deploy X -p '{"spec":{"replicas":3}}'` (or
+// `apply`) changes replicas.
+export const DEPLOYMENTS = defineResource({
+  group: 'apps',
+  version: 'v1',
+  plural: 'deployments',
+  singular: 'deployment',
+  kind: 'Deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  hasStatus: true,
+  columns: [
+    nameColumn,
+    column('Ready', 'Ready pods / wanted pods.', deploymentReady),
+    { name: 'Up-to-date', type: 'integer', description: 'Pods from the current template.', priority: 0, cell: (o) => Number(str(o, 'status.updatedReplicas') || 0) },
+    { name: 'Available', type: 'integer', description: 'Pods available to serve.', priority: 0, cell: (o) => Number(str(o, 'status.availableReplicas') || 0) },
+    ageColumn,
+    column('Containers', 'Container names of the pod template.', (o) => templateContainers(o, 'name'), 1),
+    column('Images', 'Container images of the pod template.', (o) => templateContainers(o, 'image'), 1),
+    column('Selector', 'Label selector of the pods.', (o) => orNone(formatLabels(readPath(o, 'spec.selector.matchLabels'))), 1),
+  ],
+});
+
 export const ENDPOINTS = defineResource({
   group: '',
   version: 'v1',
@@ -304,6 +343,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   SERVICES,
   NODES,
   ENDPOINTS,
+  DEPLOYMENTS,
   ENDPOINT_SLICES,
   NETWORK_POLICIES,
   CILIUM_NETWORK_POLICIES,

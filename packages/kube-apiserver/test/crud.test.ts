@@ -24,7 +24,7 @@ describe('CRUD over HTTP', () => {
     const groups = await t.call('GET', '/apis');
     assert.deepEqual(
       groups.body.groups.map((g: { name: string }) => g.name),
-      ['discovery.k8s.io', 'networking.k8s.io', 'cilium.io'],
+      ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'cilium.io'],
     );
     const cilium = await t.call('GET', '/apis/cilium.io/v2');
     const ccnp = cilium.body.resources.find((r: { name: string }) => r.name === 'ciliumclusterwidenetworkpolicies');
