@@ -1,4 +1,4 @@
-import type { EndpointSlice, Namespace, Node, Pod, PolicyObject, Service } from './kube-types.js';
+import type { Deployment, EndpointSlice, Namespace, Node, Pod, PolicyObject, Service } from './kube-types.js';
 import { MemoryObjectSource } from './memory-object-source.js';
 import type { ObjectSource } from './object-source.js';
 
@@ -17,8 +17,16 @@ export interface ClusterSources {
   ciliumClusterwideNetworkPolicies(): ObjectSource<PolicyObject>;
 }
 
+/**
+ * Sources of workload objects, which only the local stack's controller manager watches (kept
+ * apart from ClusterSources so the services' sources need not offer them).
+ */
+export interface WorkloadSources {
+  deployments(): ObjectSource<Deployment>;
+}
+
 /** In-memory sources for domain tests; `get(kind)` gives the source to push changes into. */
-export class MemoryClusterSources implements ClusterSources {
+export class MemoryClusterSources implements ClusterSources, WorkloadSources {
   readonly podSource = new MemoryObjectSource<Pod>('Pod');
   readonly namespaceSource = new MemoryObjectSource<Namespace>('Namespace');
   readonly nodeSource = new MemoryObjectSource<Node>('Node');
@@ -27,6 +35,7 @@ export class MemoryClusterSources implements ClusterSources {
   readonly networkPolicySource = new MemoryObjectSource<PolicyObject>('NetworkPolicy');
   readonly cnpSource = new MemoryObjectSource<PolicyObject>('CiliumNetworkPolicy');
   readonly ccnpSource = new MemoryObjectSource<PolicyObject>('CiliumClusterwideNetworkPolicy');
+  readonly deploymentSource = new MemoryObjectSource<Deployment>('Deployment');
 
   pods(): ObjectSource<Pod> {
     return this.podSource;
@@ -51,5 +60,8 @@ export class MemoryClusterSources implements ClusterSources {
   }
   ciliumClusterwideNetworkPolicies(): ObjectSource<PolicyObject> {
     return this.ccnpSource;
+  }
+  deployments(): ObjectSource<Deployment> {
+    return this.deploymentSource;
   }
 }

@@ -9,10 +9,12 @@ export type {
   ServicePort,
   EndpointSlice,
   PolicyObject,
+  Deployment,
+  LabelSelector,
 } from './kube-types.js';
 export { objectKey, type ObjectChange, type ObjectSource } from './object-source.js';
 export { MemoryObjectSource } from './memory-object-source.js';
-export { MemoryClusterSources, type ClusterSources } from './cluster-sources.js';
+export { MemoryClusterSources, type ClusterSources, type WorkloadSources } from './cluster-sources.js';
 export { createInformerSources, type InformerSourcesOptions } from './informer-cluster-sources.js';
 export type { SourceLogger } from './informer-object-source.js';
 export type { KubeClient, KubeManifest, ApplyResult, DeleteResult, ObjectRef, KubeTable, ObjectQuery } from './kube-client.js';

@@ -1,8 +1,9 @@
-import type { ClusterSources } from './cluster-sources.js';
+import type { ClusterSources, WorkloadSources } from './cluster-sources.js';
 import { KubeHttp } from './kube-http.js';
 import {
   CILIUM_CLUSTERWIDE_NETWORK_POLICY_RESOURCE,
   CILIUM_NETWORK_POLICY_RESOURCE,
+  DEPLOYMENT_RESOURCE,
   ENDPOINT_SLICE_RESOURCE,
   NAMESPACE_RESOURCE,
   NETWORK_POLICY_RESOURCE,
@@ -11,7 +12,7 @@ import {
   SERVICE_RESOURCE,
   type KubeResource,
 } from './kube-resources.js';
-import type { EndpointSlice, KubeObject, Namespace, Node, Pod, PolicyObject, Service } from './kube-types.js';
+import type { Deployment, EndpointSlice, KubeObject, Namespace, Node, Pod, PolicyObject, Service } from './kube-types.js';
 import { InformerObjectSource, type InformerSourceSettings, type SourceLogger } from './informer-object-source.js';
 import { loadKubeConfig } from './load-kube-config.js';
 import type { ObjectSource } from './object-source.js';
@@ -40,7 +41,7 @@ const silentLogger: SourceLogger = { info: () => undefined, error: () => undefin
  * throws KubeConfigError. Connection problems do not throw: a source retries with backoff and
  * its `start` resolves once it has synced.
  */
-export function createInformerSources(options: InformerSourcesOptions = {}): ClusterSources {
+export function createInformerSources(options: InformerSourcesOptions = {}): ClusterSources & WorkloadSources {
   const kubeConfig = loadKubeConfig(options.kubeconfigPath);
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const watchTimeoutSeconds = options.watchTimeoutSeconds ?? [300, 600];
@@ -67,5 +68,6 @@ export function createInformerSources(options: InformerSourcesOptions = {}): Clu
     networkPolicies: () => source<PolicyObject>(NETWORK_POLICY_RESOURCE),
     ciliumNetworkPolicies: () => source<PolicyObject>(CILIUM_NETWORK_POLICY_RESOURCE),
     ciliumClusterwideNetworkPolicies: () => source<PolicyObject>(CILIUM_CLUSTERWIDE_NETWORK_POLICY_RESOURCE),
+    deployments: () => source<Deployment>(DEPLOYMENT_RESOURCE),
   };
 }

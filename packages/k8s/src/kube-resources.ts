@@ -20,6 +20,7 @@ export const NAMESPACE_RESOURCE = resource('Namespace', '', 'v1', 'namespaces', 
 export const POD_RESOURCE = resource('Pod', '', 'v1', 'pods', true, ['po']);
 export const SERVICE_RESOURCE = resource('Service', '', 'v1', 'services', true, ['svc']);
 export const NODE_RESOURCE = resource('Node', '', 'v1', 'nodes', false, ['no']);
+export const DEPLOYMENT_RESOURCE = resource('Deployment', 'apps', 'v1', 'deployments', true, ['deploy']);
 export const ENDPOINT_SLICE_RESOURCE = resource('EndpointSlice', 'discovery.k8s.io', 'v1', 'endpointslices', true);
 export const NETWORK_POLICY_RESOURCE = resource('NetworkPolicy', 'networking.k8s.io', 'v1', 'networkpolicies', true, ['netpol']);
 export const CILIUM_NETWORK_POLICY_RESOURCE = resource('CiliumNetworkPolicy', 'cilium.io', 'v2', 'ciliumnetworkpolicies', true, ['cnp', 'ciliumnp']);
@@ -38,6 +39,7 @@ export const KUBE_RESOURCES: readonly KubeResource[] = Object.freeze([
   NODE_RESOURCE,
   POD_RESOURCE,
   SERVICE_RESOURCE,
+  DEPLOYMENT_RESOURCE,
   ENDPOINT_SLICE_RESOURCE,
   NETWORK_POLICY_RESOURCE,
   CILIUM_NETWORK_POLICY_RESOURCE,

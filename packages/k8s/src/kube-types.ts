@@ -82,6 +82,38 @@ export interface EndpointSlice extends KubeObject {
   readonly ports?: ReadonlyArray<{ readonly name?: string; readonly protocol?: 'TCP' | 'UDP' | 'SCTP'; readonly port?: number }>;
 }
 
+/** A label selector as workloads write it. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }>;
+}
+
+/** apps/v1 Deployment: what the local stack's controller manager reads and the status it writes. */
+export interface Deployment extends KubeObject {
+  readonly spec?: {
+    readonly replicas?: number;
+    readonly selector?: LabelSelector;
+    readonly template?: {
+      readonly metadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
+      /** A pod spec, passed to the pods as written. */
+      readonly spec?: Readonly<Record<string, unknown>>;
+    };
+    readonly strategy?: {
+      readonly type?: 'RollingUpdate' | 'Recreate';
+      readonly rollingUpdate?: { readonly maxSurge?: number | string; readonly maxUnavailable?: number | string };
+    };
+  };
+  readonly status?: {
+    readonly observedGeneration?: number;
+    readonly replicas?: number;
+    readonly updatedReplicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+    readonly unavailableReplicas?: number;
+    readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string; readonly lastTransitionTime?: string; readonly lastUpdateTime?: string }>;
+  };
+}
+
 /** NetworkPolicy, CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy: the policy engine parses the rest. */
 export interface PolicyObject extends KubeObject {
   readonly spec?: unknown;

@@ -47,7 +47,7 @@ describe('KubeClient against the local API server', () => {
 
   it('defaults the namespace, and checks every kind before sending anything', async () => {
     const inDefault = { ...(pod('defaulted', 'x') as any), metadata: { name: 'defaulted' } } as KubeManifest;
-    const unknown = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } } as KubeManifest;
+    const unknown = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'd' } } as KubeManifest;
     await assert.rejects(client.apply([inDefault, unknown]), UnsupportedKindError);
     assert.deepEqual(await client.get('pods', 'defaulted', 'default'), []);
     const [created] = await client.apply([inDefault]);

@@ -20,7 +20,9 @@ describe('resources', () => {
     assert.equal(findResource('cnp').kind, 'CiliumNetworkPolicy');
     assert.equal(findResource('ccnp').kind, 'CiliumClusterwideNetworkPolicy');
     assert.equal(findResource('endpointslices').kind, 'EndpointSlice');
-    assert.throws(() => findResource('deploy'), UnsupportedKindError);
+    assert.equal(findResource('deploy').kind, 'Deployment');
+    assert.equal(findResource('deployments.apps').kind, 'Deployment');
+    assert.throws(() => findResource('sts'), UnsupportedKindError);
     assert.throws(() => resourceForKind('pod'), UnsupportedKindError);
   });
 
