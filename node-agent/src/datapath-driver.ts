@@ -85,6 +85,12 @@ export class DatapathDriver {
     };
   }
 
+  /** The interfaces the CNI plugin registered changed (node-local input beside the events). */
+  setInterfaces(byIp: ReadonlyMap<string, number>): void {
+    this.desired.setInterfaces(byIp);
+    this.#schedule();
+  }
+
   /** Every stream caught up: read the maps back, reconcile in full, and program from now on. */
   startProgramming(): ReconcileStats {
     this.#programming = true;

@@ -98,6 +98,8 @@ export class NodeDesiredState {
   readonly #policies = new Map<number, EndpointPolicy>();
   /** Policy maps of endpoints that left, until the reconciler takes them (an id reused before that keeps its map). */
   readonly #retired = new Map<number, DesiredTable<PolicyKey, PolicyValue>>();
+  /** Host-side interface of each local address, as the CNI plugin registered it (node-local knowledge, not an event). */
+  #ifindexByIp: ReadonlyMap<string, number> = new Map();
 
   constructor(options: NodeDesiredStateOptions) {
     this.nodeName = options.nodeName;
@@ -117,6 +119,23 @@ export class NodeDesiredState {
       for (const [uid, ep] of this.#local) if (ep.endpointId !== undefined) this.#ids.promise(uid, ep.endpointId);
     }
     this.#react(this.view.reset(service));
+  }
+
+  /**
+   * The interfaces the CNI plugin registered, by address. The datapath checks a pod's source
+   * address against its interface, so each local endpoint entry carries its ifindex (0 until
+   * registered). Rewrites only the entries of addresses whose interface changed.
+   */
+  setInterfaces(byIp: ReadonlyMap<string, number>): void {
+    const next = new Map([...byIp].map(([ip, ifindex]) => [canonicalIp(ip), ifindex]));
+    const changed = new Set<string>();
+    for (const [ip, ifindex] of next) if (this.#ifindexByIp.get(ip) !== ifindex) changed.add(ip);
+    for (const ip of this.#ifindexByIp.keys()) if (!next.has(ip)) changed.add(ip);
+    this.#ifindexByIp = next;
+    if (changed.size === 0) return;
+    for (const ep of this.#local.values()) {
+      if (ep.record.ips.some((ip) => changed.has(canonicalIp(ip)))) this.#writeEndpointEntries(ep, []);
+    }
   }
 
   /** `{ apply, reset }` for one stream's consumer. */
@@ -316,7 +335,7 @@ export class NodeDesiredState {
     for (const ip of previousIps) if (!current.has(canonicalIp(ip))) this.#deleteEndpointEntry(ip, id);
     const flags = (this.#policy.enforced(record.uid, 'ingress') ? ENDPOINT_FLAGS.ingressEnforced : 0)
       | (this.#policy.enforced(record.uid, 'egress') ? ENDPOINT_FLAGS.egressEnforced : 0);
-    for (const ip of current) this.endpoints.set({ ip }, { endpointId: id, identity: record.identity, ifindex: 0, flags });
+    for (const ip of current) this.endpoints.set({ ip }, { endpointId: id, identity: record.identity, ifindex: this.#ifindexByIp.get(ip) ?? 0, flags });
   }
 
   /** Deletes an address's entry only while it is still this endpoint's (a new pod may hold the address). */

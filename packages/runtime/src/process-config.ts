@@ -32,7 +32,18 @@ export interface AgentConfig extends ProcessConfig {
   readonly datapath: DatapathMode;
   /** Where the node's maps are pinned (bpffs). */
   readonly bpfPinDir: string;
+  /** Where the CNI plugin registers the node's endpoints (its config's stateDir). */
+  readonly cniStateDir: string;
+  /** The compiled datapath programs; undefined = the repository's bpf/build/netledger.o. */
+  readonly bpfObject: string | undefined;
+  /** cgroup v2 directory for the host's socket programs; undefined = found at start. */
+  readonly cgroupRoot: string | undefined;
+  /** Load and attach the datapath programs (off: maps only, e.g. tests of the map writer). */
+  readonly bpfPrograms: boolean;
 }
+
+/** Where the CNI plugin registers endpoints unless the agent is told otherwise. */
+export const DEFAULT_CNI_STATE_DIR = '/run/netledger/cni';
 
 /** Pin directory of a node's maps: one per node, so several agents can share a machine. */
 export function defaultPinDir(nodeName: string): string {
@@ -102,7 +113,17 @@ export function parseServiceArgs(service: ServiceName, argv: readonly string[]):
 export function parseAgentArgs(argv: readonly string[], hostname: string): AgentConfig | undefined {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...common, node: { type: 'string' }, services: { type: 'string' }, datapath: { type: 'string' }, 'bpf-pin-dir': { type: 'string' } },
+    options: {
+      ...common,
+      node: { type: 'string' },
+      services: { type: 'string' },
+      datapath: { type: 'string' },
+      'bpf-pin-dir': { type: 'string' },
+      'cni-state-dir': { type: 'string' },
+      'bpf-object': { type: 'string' },
+      'cgroup-root': { type: 'string' },
+      'bpf-programs': { type: 'string' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -111,7 +132,13 @@ export function parseAgentArgs(argv: readonly string[], hostname: string): Agent
   --services LIST      services to follow (default identity,policy,lb)
   --datapath MODE      auto (kernel maps when they can be created, else in-memory, said loudly),
                        bpf (kernel maps or fail), memory (in-memory maps: no datapath) (default auto)
-  --bpf-pin-dir DIR    where the node's maps are pinned (default /sys/fs/bpf/netledger/<node>)`);
+  --bpf-pin-dir DIR    where the node's maps and programs are pinned (default /sys/fs/bpf/netledger/<node>)
+  --cni-state-dir DIR  where netledger-cni registers this node's endpoints (default ${DEFAULT_CNI_STATE_DIR})
+  --bpf-object FILE    the compiled datapath programs (default: bpf/build/netledger.o of this checkout)
+  --cgroup-root DIR    cgroup v2 directory for host-reachable services (default /sys/fs/cgroup/unified
+                       when it is a cgroup v2 mount, else /sys/fs/cgroup)
+  --bpf-programs on|off  load the datapath programs and attach the host's socket programs when the
+                       maps are kernel maps (default on; off: program the maps only)`);
     return undefined;
   }
   const services = (values.services ?? 'identity,policy,lb').split(',').map((s) => s.trim());
@@ -122,7 +149,27 @@ export function parseAgentArgs(argv: readonly string[], hostname: string): Agent
   if (datapath !== 'auto' && datapath !== 'bpf' && datapath !== 'memory') throw new ConfigError('datapath', `expected auto, bpf or memory, got ${JSON.stringify(datapath)}`);
   const bpfPinDir = values['bpf-pin-dir'] ?? defaultPinDir(nodeName);
   if (!bpfPinDir.startsWith('/')) throw new ConfigError('bpf-pin-dir', `expected an absolute path, got ${JSON.stringify(bpfPinDir)}`);
-  return Object.freeze({ ...parseCommon(values), nodeName, services: services as ServiceName[], datapath, bpfPinDir });
+  const cniStateDir = absolutePath('cni-state-dir', values['cni-state-dir'] ?? DEFAULT_CNI_STATE_DIR);
+  const bpfObject = values['bpf-object'] === undefined ? undefined : absolutePath('bpf-object', values['bpf-object']);
+  const cgroupRoot = values['cgroup-root'] === undefined ? undefined : absolutePath('cgroup-root', values['cgroup-root']);
+  const programs = values['bpf-programs'] ?? 'on';
+  if (programs !== 'on' && programs !== 'off') throw new ConfigError('bpf-programs', `expected on or off, got ${JSON.stringify(programs)}`);
+  return Object.freeze({
+    ...parseCommon(values),
+    nodeName,
+    services: services as ServiceName[],
+    datapath,
+    bpfPinDir,
+    cniStateDir,
+    bpfObject,
+    cgroupRoot,
+    bpfPrograms: programs === 'on',
+  });
+}
+
+function absolutePath(flag: string, raw: string): string {
+  if (!raw.startsWith('/')) throw new ConfigError(flag, `expected an absolute path, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 function parseInteger(flag: string, raw: string, min: number, max: number): number {

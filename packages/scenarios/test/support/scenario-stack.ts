@@ -155,7 +155,7 @@ export class ScenarioStack {
   /** Starts a node agent; stopped by `stopAgent` or `stop`. */
   async startAgent(options: AgentOptions): Promise<RunningAgent> {
     const services = options.services ?? ['identity', 'policy', 'lb'];
-    const args = ['--data-dir', this.root, '--nats', this.nats.url, '--node', options.node, '--datapath', options.datapath, '--services', services.join(',')];
+    const args = ['--data-dir', this.root, '--nats', this.nats.url, '--node', options.node, '--datapath', options.datapath, '--services', services.join(','), '--bpf-programs', 'off', '--cni-state-dir', join(this.root, `cni-${options.node}`)];
     if (options.pinDir !== undefined) args.push('--bpf-pin-dir', options.pinDir);
     const config = parseAgentArgs(args, options.node)!;
     const agent = await runNodeAgent(config, createNetledgerRegistry(), this.logger(`agent-${options.node}`), options.maps ? { maps: options.maps } : {});

@@ -56,7 +56,7 @@ function sliceEndpoints(s: number, extra: boolean): SliceEndpoint[] {
 // `run` keeps each run's cursors apart: an agent of a later run starts from an empty map, so it
 // must not resume where an earlier agent of the same node name stopped.
 async function startAgent(cluster: LiveCluster, run: string, node: string, datapath: { pinDir: string } | { maps: DatapathMaps }): Promise<RunningAgent> {
-  const flags = ['--data-dir', join(cluster.root, run), '--nats', cluster.natsUrl, '--node', node, '--services', 'identity,lb'];
+  const flags = ['--data-dir', join(cluster.root, run), '--nats', cluster.natsUrl, '--node', node, '--services', 'identity,lb', '--bpf-programs', 'off', '--cni-state-dir', join(cluster.root, run, 'cni')];
   const config = parseAgentArgs('pinDir' in datapath ? [...flags, '--datapath', 'bpf', '--bpf-pin-dir', datapath.pinDir] : [...flags, '--datapath', 'memory'], node);
   if (!config) throw new Error('agent bench: no agent config');
   return runNodeAgent(config, createNetledgerRegistry(), benchLogger(`agent ${node}`), 'maps' in datapath ? { maps: datapath.maps } : {});
