@@ -120,6 +120,103 @@ int main(void)
 	FIELD(nl_lb4_revnat, pad);
 	end();
 
+	STRUCT(nl_ct4_key);
+	FIELD(nl_ct4_key, saddr);
+	FIELD(nl_ct4_key, daddr);
+	FIELD(nl_ct4_key, sport);
+	FIELD(nl_ct4_key, dport);
+	FIELD(nl_ct4_key, proto);
+	FIELD(nl_ct4_key, scope);
+	FIELD(nl_ct4_key, pad);
+	end();
+
+	STRUCT(nl_ct4_entry);
+	FIELD(nl_ct4_entry, expires);
+	FIELD(nl_ct4_entry, created);
+	FIELD(nl_ct4_entry, backend_id);
+	FIELD(nl_ct4_entry, rule_id);
+	FIELD(nl_ct4_entry, peer_identity);
+	FIELD(nl_ct4_entry, nat_address);
+	FIELD(nl_ct4_entry, nat_port);
+	FIELD(nl_ct4_entry, rev_nat_index);
+	FIELD(nl_ct4_entry, flags);
+	FIELD(nl_ct4_entry, pad);
+	end();
+
+	STRUCT(nl_lb4_affinity_key);
+	FIELD(nl_lb4_affinity_key, client);
+	FIELD(nl_lb4_affinity_key, rev_nat_index);
+	FIELD(nl_lb4_affinity_key, pad);
+	end();
+
+	STRUCT(nl_lb4_affinity);
+	FIELD(nl_lb4_affinity, backend_id);
+	FIELD(nl_lb4_affinity, last_used);
+	end();
+
+	STRUCT(nl_sock_revnat_key);
+	FIELD(nl_sock_revnat_key, cookie);
+	FIELD(nl_sock_revnat_key, address);
+	FIELD(nl_sock_revnat_key, port);
+	FIELD(nl_sock_revnat_key, pad);
+	end();
+
+	STRUCT(nl_sock_revnat);
+	FIELD(nl_sock_revnat, address);
+	FIELD(nl_sock_revnat, port);
+	FIELD(nl_sock_revnat, rev_nat_index);
+	end();
+
+	STRUCT(nl_node_addr_key);
+	FIELD(nl_node_addr_key, address);
+	end();
+
+	STRUCT(nl_node_addr);
+	FIELD(nl_node_addr, flags);
+	end();
+
+	STRUCT(nl_config);
+	FIELD(nl_config, flow_events_per_second);
+	FIELD(nl_config, flags);
+	FIELD(nl_config, host_netns_cookie);
+	end();
+
+	STRUCT(nl_counter);
+	FIELD(nl_counter, packets);
+	FIELD(nl_counter, bytes);
+	end();
+
+	STRUCT(nl_flow_record);
+	FIELD(nl_flow_record, seq);
+	FIELD(nl_flow_record, time_ns);
+	FIELD(nl_flow_record, saddr);
+	FIELD(nl_flow_record, daddr);
+	FIELD(nl_flow_record, sport);
+	FIELD(nl_flow_record, dport);
+	FIELD(nl_flow_record, svc_address);
+	FIELD(nl_flow_record, svc_port);
+	FIELD(nl_flow_record, proto);
+	FIELD(nl_flow_record, observation);
+	FIELD(nl_flow_record, direction);
+	FIELD(nl_flow_record, verdict);
+	FIELD(nl_flow_record, drop_reason);
+	FIELD(nl_flow_record, tcp_flags);
+	FIELD(nl_flow_record, flags);
+	FIELD(nl_flow_record, pad);
+	FIELD(nl_flow_record, src_identity);
+	FIELD(nl_flow_record, dst_identity);
+	FIELD(nl_flow_record, endpoint_id);
+	FIELD(nl_flow_record, ifindex);
+	FIELD(nl_flow_record, rule_id);
+	end();
+
+	STRUCT(nl_flow_state);
+	FIELD(nl_flow_state, head);
+	FIELD(nl_flow_state, window_start_ns);
+	FIELD(nl_flow_state, window_count);
+	FIELD(nl_flow_state, suppressed);
+	end();
+
 	printf("}\n");
 	return 0;
 }

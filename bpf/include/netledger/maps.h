@@ -168,4 +168,211 @@ struct nl_lb4_revnat {
 	__u16 pad;
 };
 
+/* ==== datapath-internal maps (written by the programs, read by the agent) ================ */
+
+/* ---- nl_policy_eps: hash of maps, endpoint id -> that endpoint's nl_policy_<id> ------------ */
+
+#define NL_POLICY_EPS_MAP "nl_policy_eps"
+#define NL_POLICY_EPS_MAX_ENTRIES 65536
+/* Key: __u32 endpoint id (host order). Value: the inner map (user space writes its fd, reads
+ * back its map id). Inner maps must match the template: LPM trie, key 16, value 8, flags
+ * BPF_F_NO_PREALLOC, as every nl_policy_<id> is created. */
+
+/* ---- conntrack (IPv4): LRU hash, tuple + scope -> state --------------------------------- */
+
+#define NL_CT4_MAP "nl_ct4"
+#define NL_CT4_MAX_ENTRIES 131072
+
+/*
+ * One entry per connection and scope, keyed by the tuple of the connection's first packet
+ * (the direction that opened it). Replies look the entry up with the tuple reversed.
+ *   NL_CT_EGRESS   opened by a local endpoint (created by nl_from_pod), after service
+ *                  translation: daddr/dport are the backend; rev_nat_index names the frontend.
+ *   NL_CT_INGRESS  accepted by a local endpoint (created by nl_to_pod).
+ *   NL_CT_SERVICE  a client's connection to a frontend, before translation: daddr/dport are
+ *                  the frontend; backend_id is the backend every packet of it goes to.
+ * ICMP echo: sport = echo id for requests (dport 0), dport = echo id for replies (sport 0).
+ */
+struct nl_ct4_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 scope; /* NL_CT_* */
+	__u16 pad;
+};
+
+#define NL_CT_EGRESS 0
+#define NL_CT_INGRESS 1
+#define NL_CT_SERVICE 2
+
+struct nl_ct4_entry {
+	__u32 expires; /* monotonic seconds (bpf_ktime_get_ns / 1e9); dead after, counts as new */
+	__u32 created; /* monotonic seconds */
+	__u32 backend_id; /* NL_CT_SERVICE: the chosen backend */
+	__u32 rule_id; /* the policy rule that allowed the connection (0: no rule/default) */
+	__u32 peer_identity; /* identity of the remote side when it was opened */
+	__be32 nat_address; /* NL_CT_EGRESS/SERVICE: the frontend the client addressed */
+	__be16 nat_port;
+	__u16 rev_nat_index; /* 0: not translated */
+	__u8 flags; /* NL_CT_F_* */
+	__u8 pad[3];
+};
+
+#define NL_CT_F_SEEN_REPLY 0x01 /* a reply went through: established */
+#define NL_CT_F_TX_CLOSING 0x02 /* FIN/RST from the opening side */
+#define NL_CT_F_RX_CLOSING 0x04 /* FIN/RST from the replying side */
+
+/* Lifetimes in seconds, as Cilium's defaults. */
+#define NL_CT_LIFETIME_TCP 21600
+#define NL_CT_LIFETIME_SYN 60
+#define NL_CT_LIFETIME_CLOSE 10
+#define NL_CT_LIFETIME_NONTCP 60
+
+/* ---- session affinity: LRU hash, client + frontend -> backend ---------------------------- */
+
+#define NL_LB4_AFFINITY_MAP "nl_lb4_affinity"
+#define NL_LB4_AFFINITY_MAX_ENTRIES 65536
+
+struct nl_lb4_affinity_key {
+	__be32 client; /* client address; 0.0.0.0 for host sockets (nl_sock_connect4) */
+	__u16 rev_nat_index;
+	__u16 pad;
+};
+
+struct nl_lb4_affinity {
+	__u32 backend_id;
+	__u32 last_used; /* monotonic seconds */
+};
+
+/* ---- socket reverse translation (UDP recvmsg): LRU hash ---------------------------------- */
+
+#define NL_SOCK_REVNAT_MAP "nl_sock_revnat4"
+#define NL_SOCK_REVNAT_MAX_ENTRIES 65536
+
+struct nl_sock_revnat_key {
+	__u64 cookie; /* bpf_get_socket_cookie */
+	__be32 address; /* backend */
+	__be16 port;
+	__u16 pad;
+};
+
+struct nl_sock_revnat {
+	__be32 address; /* frontend */
+	__be16 port;
+	__u16 rev_nat_index;
+};
+
+/* ---- node addresses: hash, IPv4 of this node -> flags ------------------------------------ */
+
+#define NL_NODE_ADDRS_MAP "nl_node_addrs"
+#define NL_NODE_ADDRS_MAX_ENTRIES 256
+
+/* NodePort frontends (address 0.0.0.0) apply to these addresses; a packet from one has the
+ * identity host (1). Includes the pod CIDR's router IP and 127.0.0.1. */
+struct nl_node_addr_key {
+	__be32 address;
+};
+
+struct nl_node_addr {
+	__u32 flags; /* NL_NODE_ADDR_F_* */
+};
+
+#define NL_NODE_ADDR_F_NODEPORT 0x01 /* NodePorts listen on it */
+#define NL_NODE_ADDR_F_LOOPBACK 0x02
+
+/* ---- config: array of one entry ---------------------------------------------------------- */
+
+#define NL_CONFIG_MAP "nl_config"
+
+struct nl_config {
+	__u32 flow_events_per_second; /* 0: NL_FLOW_DEFAULT_RATE */
+	__u32 flags; /* NL_CONFIG_F_* */
+	__u64 host_netns_cookie; /* socket LB applies to this netns; 0: init_net */
+};
+
+#define NL_CONFIG_F_NO_FLOWS 0x01 /* write no flow records */
+#define NL_FLOW_DEFAULT_RATE 10000
+
+/* ---- counters: array indexed by reason, direction and verdict ---------------------------- */
+
+#define NL_COUNTERS_MAP "nl_counters"
+#define NL_COUNTERS_MAX_ENTRIES 256
+/* Index: (drop reason << 2) | (direction << 1) | (verdict == NL_VERDICT_DROPPED). */
+
+struct nl_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* ---- flow records: array used as a ring + a head counter --------------------------------- */
+
+#define NL_FLOWS_MAP "nl_flows"
+#define NL_FLOWS_MAX_ENTRIES 8192 /* a power of two: slot = (seq - 1) & (N - 1) */
+#define NL_FLOW_STATE_MAP "nl_flow_state"
+
+/*
+ * A writer takes seq = ++head (atomic), writes slot (seq - 1) % N with seq zero, then the fields,
+ * then seq. A reader reads head, then the slots of the seqs it has not seen, keeping a record
+ * only when its seq is the one it expected (else it was overwritten or is being written).
+ */
+struct nl_flow_record {
+	__u64 seq;
+	__u64 time_ns; /* bpf_ktime_get_ns */
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport; /* ICMP echo: the id */
+	__be16 dport;
+	__be32 svc_address; /* the frontend before translation (NL_FLOW_F_TRANSLATED) */
+	__be16 svc_port;
+	__u8 proto;
+	__u8 observation; /* NL_OBS_* */
+	__u8 direction; /* NL_DIR_* */
+	__u8 verdict; /* NL_VERDICT_* */
+	__u8 drop_reason; /* NL_DROP_*, 0 when forwarded */
+	__u8 tcp_flags;
+	__u8 flags; /* NL_FLOW_F_* */
+	__u8 pad[3];
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u32 endpoint_id;
+	__u32 ifindex;
+	__u32 rule_id;
+};
+
+/* Rate limit: windows of 100 ms, each taking rate / 10 records. */
+struct nl_flow_state {
+	__u64 head; /* seq of the last record taken */
+	__u64 window_start_ns;
+	__u64 window_count;
+	__u64 suppressed; /* records the limit dropped */
+};
+
+#define NL_OBS_FROM_POD 1
+#define NL_OBS_TO_POD 2
+#define NL_OBS_HOST_SOCKET 3
+
+#define NL_DIR_INGRESS 0
+#define NL_DIR_EGRESS 1
+
+#define NL_VERDICT_FORWARDED 1
+#define NL_VERDICT_DROPPED 2
+
+#define NL_FLOW_F_REPLY 0x01
+#define NL_FLOW_F_TRANSLATED 0x02
+
+/* Drop reasons (flow records and counters); kebab-case names in packages/datapath. */
+#define NL_DROP_NONE 0
+#define NL_DROP_POLICY_DENIED 1 /* no allow; the direction default denies */
+#define NL_DROP_POLICY_DENY_RULE 2 /* an explicit deny rule */
+#define NL_DROP_NO_SERVICE_BACKEND 3
+#define NL_DROP_UNKNOWN_ENDPOINT 4 /* address not a local endpoint (yet) */
+#define NL_DROP_INVALID_SOURCE 5 /* source address not the endpoint's (by ifindex) */
+#define NL_DROP_UNSUPPORTED_L3 6 /* not IPv4 or ARP */
+#define NL_DROP_INVALID_PACKET 7 /* truncated or malformed header */
+#define NL_DROP_CT_MAP_FULL 8
+#define NL_DROP_FRAGMENT 9 /* IPv4 fragments are not supported */
+#define NL_DROP_MAX 63
+
 #endif /* NETLEDGER_MAPS_H */

@@ -26,6 +26,29 @@ export {
   type Lb4RevNatKey,
   type Lb4RevNatValue,
   type BackendState,
+  CT_FLAGS,
+  NODE_ADDR_FLAGS,
+  CONFIG_FLAGS,
+  FLOW_DEFAULT_RATE,
+  DROP_REASONS,
+  INTERNAL_MAP_NAMES,
+  INTERNAL_MAP_CAPACITY,
+  dropReasonName,
+  type CtScope,
+  type Ct4Key,
+  type Ct4Entry,
+  type Lb4AffinityKey,
+  type Lb4AffinityValue,
+  type SockRevNatKey,
+  type SockRevNatValue,
+  type NodeAddrKey,
+  type NodeAddrValue,
+  type DatapathConfigValue,
+  type CounterValue,
+  type FlowStateValue,
+  type FlowRecord,
+  type FlowObservation,
+  type Verdict,
 } from './layout/map-types.js';
 
 // The port
@@ -39,7 +62,20 @@ export { policyKeyCodec, policyValueCodec, POLICY_KEY_LAYOUT, POLICY_VALUE_LAYOU
 export { lb4ServiceKeyCodec, lb4ServiceValueCodec, LB4_SERVICE_KEY_LAYOUT, LB4_SERVICE_VALUE_LAYOUT } from './layout/lb4-service-codec.js';
 export { lb4BackendKeyCodec, lb4BackendValueCodec, LB4_BACKEND_KEY_LAYOUT, LB4_BACKEND_VALUE_LAYOUT } from './layout/lb4-backend-codec.js';
 export { lb4RevNatKeyCodec, lb4RevNatValueCodec, LB4_REVNAT_KEY_LAYOUT, LB4_REVNAT_VALUE_LAYOUT } from './layout/lb4-revnat-codec.js';
+export { ct4KeyCodec, ct4EntryCodec, CT4_KEY_LAYOUT, CT4_ENTRY_LAYOUT } from './layout/ct4-codec.js';
+export { lb4AffinityKeyCodec, lb4AffinityValueCodec, LB4_AFFINITY_KEY_LAYOUT, LB4_AFFINITY_VALUE_LAYOUT } from './layout/lb4-affinity-codec.js';
+export { sockRevNatKeyCodec, sockRevNatValueCodec, SOCK_REVNAT_KEY_LAYOUT, SOCK_REVNAT_VALUE_LAYOUT } from './layout/sock-revnat-codec.js';
+export { nodeAddrKeyCodec, nodeAddrValueCodec, NODE_ADDR_KEY_LAYOUT, NODE_ADDR_VALUE_LAYOUT } from './layout/node-addr-codec.js';
+export { configCodec, CONFIG_LAYOUT } from './layout/config-codec.js';
+export { counterCodec, counterSlot, COUNTER_LAYOUT } from './layout/counter-codec.js';
+export { decodeFlowRecord, decodeFlowState, encodeFlowState, FLOW_RECORD_LAYOUT, FLOW_STATE_LAYOUT } from './layout/flow-record-codec.js';
+export { u32KeyCodec } from './layout/u32-key-codec.js';
 export {
+  INTERNAL_MAP_SPECS,
+  FIXED_CAPACITY_MAPS,
+  type InternalMapSpec,
+  type InternalMapName,
+  type InternalMapCapacities,
   GLOBAL_MAP_SPECS,
   policyMapName,
   policyMapId,
@@ -68,6 +104,17 @@ export {
 } from './pinned/pinned-datapath-maps.js';
 export { probePinnedMaps, type PinnedMapsProbe } from './pinned/probe-pinned-maps.js';
 export { findBpftool } from './pinned/bpftool.js';
+
+// Programs: load, attach, node config, telemetry
+export { programPaths, type DatapathProgramPaths } from './programs/program-paths.js';
+export { loadDatapathPrograms, type LoadDatapathProgramsOptions, type LoadedDatapathPrograms } from './programs/load-datapath-programs.js';
+export { attachEndpointPrograms, detachEndpointPrograms } from './programs/attach-endpoint-programs.js';
+export { attachHostPrograms, detachHostPrograms } from './programs/attach-host-programs.js';
+export { writeNodeConfig, type NodeConfig } from './programs/write-node-config.js';
+export { defaultObjectPath } from './programs/default-object-path.js';
+export { findCgroup2Mount } from './programs/cgroup-mount.js';
+export { ProgramLoadError, ProgramAttachError } from './programs/program-errors.js';
+export { openDatapathTelemetry, type DatapathTelemetry, type DatapathCounter } from './telemetry/open-datapath-telemetry.js';
 
 // Errors
 export {

@@ -5,6 +5,8 @@ import { lb4BackendKeyCodec, lb4BackendValueCodec } from './lb4-backend-codec.js
 import { lb4RevNatKeyCodec, lb4RevNatValueCodec } from './lb4-revnat-codec.js';
 import { lb4ServiceKeyCodec, lb4ServiceValueCodec } from './lb4-service-codec.js';
 import {
+  INTERNAL_MAP_CAPACITY,
+  INTERNAL_MAP_NAMES,
   MAP_CAPACITY,
   MAP_NAMES,
   type EndpointKey,
@@ -22,9 +24,16 @@ import {
 } from './map-types.js';
 import { policyKeyCodec, policyValueCodec } from './policy-codec.js';
 import type { StructCodec } from './struct-codec.js';
+import { CONFIG_LAYOUT } from './config-codec.js';
+import { COUNTER_LAYOUT } from './counter-codec.js';
+import { CT4_ENTRY_LAYOUT, CT4_KEY_LAYOUT } from './ct4-codec.js';
+import { FLOW_RECORD_LAYOUT, FLOW_STATE_LAYOUT } from './flow-record-codec.js';
+import { LB4_AFFINITY_KEY_LAYOUT, LB4_AFFINITY_VALUE_LAYOUT } from './lb4-affinity-codec.js';
+import { NODE_ADDR_KEY_LAYOUT, NODE_ADDR_VALUE_LAYOUT } from './node-addr-codec.js';
+import { SOCK_REVNAT_KEY_LAYOUT, SOCK_REVNAT_VALUE_LAYOUT } from './sock-revnat-codec.js';
 
 /** The kernel map types netledger uses (bpftool's names). */
-export type BpfMapType = 'hash' | 'lpm_trie';
+export type BpfMapType = 'hash' | 'lpm_trie' | 'lru_hash' | 'array' | 'hash_of_maps';
 
 /** Everything an adapter needs to create, check and read one map. */
 export interface MapSpec<K, V> {
@@ -81,3 +90,65 @@ export function policyMapId(name: string): number | undefined {
 export function policyMapSpec(endpointId: number, capacity: number = MAP_CAPACITY.policy): MapSpec<PolicyKey, PolicyValue> {
   return { name: policyMapName(endpointId), type: 'lpm_trie', key: policyKeyCodec, value: policyValueCodec, capacity };
 }
+
+/** A datapath-internal map: what creating it and checking a pinned one takes. */
+export interface InternalMapSpec {
+  readonly name: string;
+  readonly type: BpfMapType;
+  readonly keySize: number;
+  readonly valueSize: number;
+  /** Default max entries (NL_*_MAX_ENTRIES). */
+  readonly capacity: number;
+  /** Creation flags: 1 (BPF_F_NO_PREALLOC) for hashes, 0 for LRU hashes and arrays. */
+  readonly flags: number;
+}
+
+/**
+ * The maps the programs own (created by the pinned adapter or the loader, whichever runs
+ * first): conntrack, affinity, socket reverse NAT, node addresses, config, counters, flows,
+ * and nl_policy_eps (endpoint id -> nl_policy_<id>, value: the inner map).
+ */
+export const INTERNAL_MAP_SPECS: { readonly [N in InternalMapName]: InternalMapSpec } = {
+  policyEps: { name: INTERNAL_MAP_NAMES.policyEps, type: 'hash_of_maps', keySize: 4, valueSize: 4, capacity: INTERNAL_MAP_CAPACITY.policyEps, flags: 1 },
+  ct4: { name: INTERNAL_MAP_NAMES.ct4, type: 'lru_hash', keySize: CT4_KEY_LAYOUT.size, valueSize: CT4_ENTRY_LAYOUT.size, capacity: INTERNAL_MAP_CAPACITY.ct4, flags: 0 },
+  lb4Affinity: {
+    name: INTERNAL_MAP_NAMES.lb4Affinity,
+    type: 'lru_hash',
+    keySize: LB4_AFFINITY_KEY_LAYOUT.size,
+    valueSize: LB4_AFFINITY_VALUE_LAYOUT.size,
+    capacity: INTERNAL_MAP_CAPACITY.lb4Affinity,
+    flags: 0,
+  },
+  sockRevNat4: {
+    name: INTERNAL_MAP_NAMES.sockRevNat4,
+    type: 'lru_hash',
+    keySize: SOCK_REVNAT_KEY_LAYOUT.size,
+    valueSize: SOCK_REVNAT_VALUE_LAYOUT.size,
+    capacity: INTERNAL_MAP_CAPACITY.sockRevNat4,
+    flags: 0,
+  },
+  nodeAddrs: {
+    name: INTERNAL_MAP_NAMES.nodeAddrs,
+    type: 'hash',
+    keySize: NODE_ADDR_KEY_LAYOUT.size,
+    valueSize: NODE_ADDR_VALUE_LAYOUT.size,
+    capacity: INTERNAL_MAP_CAPACITY.nodeAddrs,
+    flags: 1,
+  },
+  config: { name: INTERNAL_MAP_NAMES.config, type: 'array', keySize: 4, valueSize: CONFIG_LAYOUT.size, capacity: INTERNAL_MAP_CAPACITY.config, flags: 0 },
+  counters: { name: INTERNAL_MAP_NAMES.counters, type: 'array', keySize: 4, valueSize: COUNTER_LAYOUT.size, capacity: INTERNAL_MAP_CAPACITY.counters, flags: 0 },
+  flows: { name: INTERNAL_MAP_NAMES.flows, type: 'array', keySize: 4, valueSize: FLOW_RECORD_LAYOUT.size, capacity: INTERNAL_MAP_CAPACITY.flows, flags: 0 },
+  flowState: { name: INTERNAL_MAP_NAMES.flowState, type: 'array', keySize: 4, valueSize: FLOW_STATE_LAYOUT.size, capacity: INTERNAL_MAP_CAPACITY.flowState, flags: 0 },
+};
+
+export type InternalMapName = keyof typeof INTERNAL_MAP_NAMES;
+
+/**
+ * Capacities the programs depend on (the ring's index mask, the counters' index range, the
+ * config's one entry): a pinned map with another capacity is a layout mismatch. The others
+ * may be created smaller (InternalMapCapacities), e.g. for tests.
+ */
+export const FIXED_CAPACITY_MAPS: ReadonlySet<InternalMapName> = new Set(['config', 'counters', 'flows', 'flowState']);
+
+/** Capacity overrides of the internal maps whose capacity is not fixed. */
+export type InternalMapCapacities = { readonly [M in 'policyEps' | 'ct4' | 'lb4Affinity' | 'sockRevNat4' | 'nodeAddrs']?: number };

@@ -135,3 +135,174 @@ export const MAP_CAPACITY = {
   lb4Backends: 262144,
   lb4RevNat: 65536,
 } as const;
+
+// ---- datapath-internal maps (written by the programs; the agent reads them) ----
+
+/** Conntrack scope (NL_CT_*): who opened the connection, or its service translation. */
+export type CtScope = 'egress' | 'ingress' | 'service';
+
+/** nl_ct4 key: the tuple of the connection's first packet. */
+export interface Ct4Key {
+  readonly saddr: string;
+  readonly daddr: string;
+  readonly sport: number;
+  readonly dport: number;
+  readonly protocol: number;
+  readonly scope: CtScope;
+}
+
+export interface Ct4Entry {
+  /** Monotonic seconds (since boot) after which the entry is dead. */
+  readonly expires: number;
+  readonly created: number;
+  /** Service scope: the backend every packet of the connection goes to. */
+  readonly backendId: number;
+  readonly ruleId: number;
+  readonly peerIdentity: number;
+  /** The frontend the client addressed ('0.0.0.0' when not translated). */
+  readonly natAddress: string;
+  readonly natPort: number;
+  readonly revNatIndex: number;
+  /** CT_FLAGS bits. */
+  readonly flags: number;
+}
+
+export const CT_FLAGS = { seenReply: 0x01, txClosing: 0x02, rxClosing: 0x04 } as const;
+
+export interface Lb4AffinityKey {
+  /** The client address; '0.0.0.0' for host sockets. */
+  readonly client: string;
+  readonly revNatIndex: number;
+}
+
+export interface Lb4AffinityValue {
+  readonly backendId: number;
+  /** Monotonic seconds. */
+  readonly lastUsed: number;
+}
+
+export interface SockRevNatKey {
+  readonly cookie: bigint;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface SockRevNatValue {
+  readonly address: string;
+  readonly port: number;
+  readonly revNatIndex: number;
+}
+
+export interface NodeAddrKey {
+  readonly address: string;
+}
+
+export interface NodeAddrValue {
+  /** NODE_ADDR_FLAGS bits. */
+  readonly flags: number;
+}
+
+export const NODE_ADDR_FLAGS = { nodePort: 0x01, loopback: 0x02 } as const;
+
+/** The nl_config entry (index 0). */
+export interface DatapathConfigValue {
+  /** 0: the default (FLOW_DEFAULT_RATE). */
+  readonly flowEventsPerSecond: number;
+  /** CONFIG_FLAGS bits. */
+  readonly flags: number;
+  /** The netns whose sockets get socket LB; 0n: init_net. */
+  readonly hostNetnsCookie: bigint;
+}
+
+export const CONFIG_FLAGS = { noFlows: 0x01 } as const;
+export const FLOW_DEFAULT_RATE = 10000;
+
+export interface CounterValue {
+  readonly packets: bigint;
+  readonly bytes: bigint;
+}
+
+export interface FlowStateValue {
+  /** Seq of the last record taken. */
+  readonly head: bigint;
+  readonly windowStartNs: bigint;
+  readonly windowCount: bigint;
+  /** Records the rate limit left out. */
+  readonly suppressed: bigint;
+}
+
+/** Verdicts of flow records and counters. */
+export type Verdict = 'FORWARDED' | 'DROPPED';
+export type FlowObservation = 'from-pod' | 'to-pod' | 'host-socket';
+
+/** A flow record the programs wrote (struct nl_flow_record, decoded). */
+export interface FlowRecord {
+  readonly seq: bigint;
+  /** bpf_ktime_get_ns: monotonic nanoseconds since boot. */
+  readonly timeNs: bigint;
+  readonly observation: FlowObservation;
+  readonly direction: 'egress' | 'ingress';
+  readonly verdict: Verdict;
+  /** e.g. 'policy-denied'; undefined when forwarded. */
+  readonly dropReason: string | undefined;
+  readonly protocol: 'TCP' | 'UDP' | 'ICMP' | string;
+  readonly srcIp: string;
+  readonly dstIp: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** The frontend before translation, when translated. */
+  readonly serviceIp?: string;
+  readonly servicePort?: number;
+  readonly srcIdentity: number;
+  readonly dstIdentity: number;
+  readonly endpointId: number;
+  readonly ifindex: number;
+  /** nl_policy_value.rule_id that decided (0: default or none). */
+  readonly ruleId: number;
+  readonly tcpFlags: number;
+  readonly isReply: boolean;
+}
+
+/** Drop reasons by their NL_DROP_* code (maps.h); index 0 is "none" (forwarded). */
+export const DROP_REASONS: readonly string[] = [
+  'none',
+  'policy-denied',
+  'policy-deny-rule',
+  'no-service-backend',
+  'unknown-endpoint',
+  'invalid-source',
+  'unsupported-l3',
+  'invalid-packet',
+  'ct-map-full',
+  'unsupported-fragment',
+];
+
+/** The kebab-case name of an NL_DROP_* code (`drop-<n>` for a code this build does not know). */
+export function dropReasonName(code: number): string {
+  return DROP_REASONS[code] ?? `drop-${code}`;
+}
+
+/** Names and capacities of the datapath-internal maps (NL_*_MAP / NL_*_MAX_ENTRIES). */
+export const INTERNAL_MAP_NAMES = {
+  policyEps: 'nl_policy_eps',
+  ct4: 'nl_ct4',
+  lb4Affinity: 'nl_lb4_affinity',
+  sockRevNat4: 'nl_sock_revnat4',
+  nodeAddrs: 'nl_node_addrs',
+  config: 'nl_config',
+  counters: 'nl_counters',
+  flows: 'nl_flows',
+  flowState: 'nl_flow_state',
+} as const;
+
+export const INTERNAL_MAP_CAPACITY = {
+  policyEps: 65536,
+  ct4: 131072,
+  lb4Affinity: 65536,
+  sockRevNat4: 65536,
+  nodeAddrs: 256,
+  config: 1,
+  counters: 256,
+  flows: 8192,
+  flowState: 1,
+} as const;

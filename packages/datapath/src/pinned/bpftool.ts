@@ -21,18 +21,24 @@ export interface BpftoolMapCreate {
   readonly keySize: number;
   readonly valueSize: number;
   readonly capacity: number;
+  /** Map flags; default 1 (BPF_F_NO_PREALLOC). LRU hashes and arrays need 0. */
+  readonly flags?: number;
+  /** Map-in-map types: the id of a map (kept open by the caller) the inner maps must match. */
+  readonly innerMapId?: number;
 }
 
 // The kernel keeps 15 characters of a map name (BPF_OBJ_NAME_LEN 16 with the NUL).
 const KERNEL_NAME_LENGTH = 15;
 
 /**
- * Creates a map and pins it at `path` in one step. Flags 1 is BPF_F_NO_PREALLOC: required for
- * an LPM trie, and for a hash map it makes memory follow the entries, not the capacity.
+ * Creates a map and pins it at `path` in one step. Flags 1 (the default) is BPF_F_NO_PREALLOC:
+ * required for an LPM trie, and for a hash map it makes memory follow the entries, not the
+ * capacity.
  */
 export function bpftoolMapCreate(c: BpftoolMapCreate): void {
   const args = ['map', 'create', c.path, 'type', c.type, 'key', String(c.keySize), 'value', String(c.valueSize)];
-  args.push('entries', String(c.capacity), 'name', c.name.slice(0, KERNEL_NAME_LENGTH), 'flags', '1');
+  args.push('entries', String(c.capacity), 'name', c.name.slice(0, KERNEL_NAME_LENGTH), 'flags', String(c.flags ?? 1));
+  if (c.innerMapId !== undefined) args.push('inner_map', 'id', String(c.innerMapId));
   const r = spawnSync(c.bpftool, args, { encoding: 'utf8' });
   if (r.status !== 0) {
     const detail = r.error?.message ?? (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.status)}`);

@@ -1,13 +1,25 @@
 import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatapathClosedError, DatapathUnavailableError, MapLayoutMismatchError, MapNotPinnedError, MapOperationError } from '../datapath-errors.js';
-import { GLOBAL_MAP_SPECS, policyMapId, policyMapSpec, resolveCapacity, type GlobalMapName, type MapCapacities, type MapSpec } from '../layout/map-specs.js';
-import type { PolicyKey, PolicyValue } from '../layout/map-types.js';
+import {
+  GLOBAL_MAP_SPECS,
+  policyMapId,
+  policyMapSpec,
+  resolveCapacity,
+  type GlobalMapName,
+  type InternalMapCapacities,
+  type MapCapacities,
+  type MapSpec,
+} from '../layout/map-specs.js';
+import { INTERNAL_MAP_NAMES, type PolicyKey, type PolicyValue } from '../layout/map-types.js';
+import { u32KeyCodec } from '../layout/u32-key-codec.js';
 import type { DatapathMaps } from '../map-port.js';
 import { TypedDatapathMap } from '../typed-map.js';
 import { errnoOf, loadBpfAddon, type BpfAddon } from './bpf-addon.js';
 import { ensurePinDir } from './bpffs.js';
 import { bpftoolMapCreate, findBpftool } from './bpftool.js';
+import { ensureInternalMaps } from './internal-maps.js';
+import { mapTypeCode, mapTypeName } from './map-type-code.js';
 import { PinnedByteMap } from './pinned-byte-map.js';
 
 /** Where the node agent pins its maps unless told otherwise. */
@@ -18,6 +30,8 @@ export interface PinnedDatapathMapsOptions {
   readonly pinDir?: string;
   /** For maps created now; a map pinned earlier keeps its own capacity. */
   readonly capacities?: MapCapacities;
+  /** For datapath-internal maps created now (conntrack, affinity, ...). */
+  readonly internalCapacities?: InternalMapCapacities;
   /**
    * true (default): mount bpffs if needed, create the pin directory and every missing map.
    * false: only open what exists (readers such as the CLI); a missing map is MapNotPinnedError
@@ -61,6 +75,8 @@ export function openPinnedDatapathMaps(options: PinnedDatapathMapsOptions = {}):
     // Opening every node-wide map now surfaces a layout mismatch at startup, not mid-reconcile.
     try {
       for (const name of Object.keys(GLOBAL_MAP_SPECS) as GlobalMapName[]) maps.global(name);
+      ensureInternalMaps(bpf, pinDir, bpftool!, options.internalCapacities);
+      maps.syncPolicyEndpoints();
     } catch (e) {
       maps.close();
       throw e;
@@ -73,6 +89,8 @@ class PinnedMaps implements PinnedDatapathMaps {
   readonly kind = 'pinned';
   private readonly globals = new Map<GlobalMapName, TypedDatapathMap<never, never>>();
   private readonly policies = new Map<number, TypedDatapathMap<PolicyKey, PolicyValue>>();
+  /** nl_policy_eps (endpoint id -> policy map), written only by a creating (agent) instance. */
+  private policyEps: ReturnType<BpfAddon['createMapRef']> | undefined;
   private closed = false;
 
   constructor(
@@ -120,10 +138,44 @@ class PinnedMaps implements PinnedDatapathMaps {
     if (this.closed) throw new DatapathClosedError(spec.name);
     let map = this.policies.get(endpointId);
     if (!map) {
-      map = this.openMap(spec, resolveCapacity('policy', this.capacities));
+      map = this.openMap(spec, resolveCapacity('policy', this.capacities), (fd) => this.registerPolicy(endpointId, fd));
       this.policies.set(endpointId, map);
     }
     return map;
+  }
+
+  /**
+   * Makes nl_policy_eps name exactly the pinned policy maps: each one under its endpoint id
+   * (after a crash between creating a map and registering it), and no id without a map.
+   */
+  syncPolicyEndpoints(): void {
+    const ids = this.policyMapIds();
+    for (const id of ids) this.policy(id);
+    const eps = this.policyEpsMap();
+    if (!eps) return;
+    const pinned = new Set(ids);
+    const raw = new this.bpf.RawMap(eps);
+    for (const key of [...raw.keys()]) {
+      if (!pinned.has(u32KeyCodec.decode(key))) raw.delete(key);
+    }
+  }
+
+  private policyEpsMap(): ReturnType<BpfAddon['createMapRef']> | undefined {
+    if (!this.bpftool) return undefined;
+    this.policyEps ??= this.openRef(INTERNAL_MAP_NAMES.policyEps, join(this.pinDir, INTERNAL_MAP_NAMES.policyEps));
+    return this.policyEps;
+  }
+
+  /** The datapath finds an endpoint's policy map through nl_policy_eps: the value is its fd. */
+  private registerPolicy(endpointId: number, fd: number): void {
+    const eps = this.policyEpsMap();
+    if (!eps) return;
+    try {
+      new this.bpf.RawMap(eps).set(u32KeyCodec.encode(endpointId), u32KeyCodec.encode(fd));
+    } catch (e) {
+      const errno = errnoOf(e);
+      throw new MapOperationError(INTERNAL_MAP_NAMES.policyEps, `update (endpoint ${endpointId})`, errno, errno ?? (e as Error).message, { cause: e });
+    }
   }
 
   policyMapIds(): number[] {
@@ -136,6 +188,9 @@ class PinnedMaps implements PinnedDatapathMaps {
   removePolicy(endpointId: number): void {
     const spec = policyMapSpec(endpointId);
     if (this.closed) throw new DatapathClosedError(spec.name);
+    // Out of nl_policy_eps first: the datapath must not look into a map being unpinned.
+    const eps = this.policyEpsMap();
+    if (eps) new this.bpf.RawMap(eps).delete(u32KeyCodec.encode(endpointId));
     this.policies.get(endpointId)?.bytes.close();
     this.policies.delete(endpointId);
     try {
@@ -150,11 +205,13 @@ class PinnedMaps implements PinnedDatapathMaps {
   close(): void {
     this.closed = true;
     for (const m of [...this.globals.values(), ...this.policies.values()]) m.bytes.close();
+    this.policyEps?.close();
+    this.policyEps = undefined;
     this.globals.clear();
     this.policies.clear();
   }
 
-  private openMap<K, V>(spec: MapSpec<K, V>, capacity: number): TypedDatapathMap<K, V> {
+  private openMap<K, V>(spec: MapSpec<K, V>, capacity: number, onOpen?: (fd: number) => void): TypedDatapathMap<K, V> {
     const path = join(this.pinDir, spec.name);
     if (!existsSync(path)) {
       if (!this.bpftool) throw new MapNotPinnedError(spec.name, path);
@@ -172,6 +229,12 @@ class PinnedMaps implements PinnedDatapathMaps {
     if (differences.length) {
       ref.close();
       throw new MapLayoutMismatchError(spec.name, path, differences);
+    }
+    try {
+      onOpen?.(ref.fd);
+    } catch (e) {
+      ref.close();
+      throw e;
     }
     const bytes = new PinnedByteMap(spec.name, path, new this.bpf.RawMap(ref), ref.maxEntries);
     if (!this.batch) Object.assign(bytes.batch, { update: false, delete: false, lookup: false });
@@ -195,9 +258,8 @@ type KeyOf<N extends GlobalMapName> = (typeof GLOBAL_MAP_SPECS)[N] extends MapSp
 type ValueOf<N extends GlobalMapName> = (typeof GLOBAL_MAP_SPECS)[N] extends MapSpec<unknown, infer V> ? V : never;
 
 function layoutDifferences(bpf: BpfAddon, spec: MapSpec<unknown, unknown>, ref: { type: number; keySize: number; valueSize: number }): string[] {
-  const expectedType = spec.type === 'lpm_trie' ? bpf.MapType.LPM_TRIE : bpf.MapType.HASH;
   const out: string[] = [];
-  if (ref.type !== expectedType) out.push(`type ${(bpf.MapType[ref.type] ?? String(ref.type)).toLowerCase()}, expected ${spec.type}`);
+  if (ref.type !== mapTypeCode(bpf, spec.type)) out.push(`type ${mapTypeName(bpf, ref.type)}, expected ${spec.type}`);
   if (ref.keySize !== spec.key.layout.size) out.push(`key size ${ref.keySize}, expected ${spec.key.layout.size}`);
   if (ref.valueSize !== spec.value.layout.size) out.push(`value size ${ref.valueSize}, expected ${spec.value.layout.size}`);
   return out;
