@@ -1,1 +1,14 @@
-export {};
+export { NodeRuntime, type NodeRuntimeOptions, type RuntimePodSummary } from './node-runtime.js';
+export { teardownNode, type TeardownNodeOptions, type TeardownReport } from './teardown-node.js';
+export { probe, type ProbeOptions, type ProbeResult } from './probe.js';
+export { netnsNameFor, netnsPath, NETNS_DIR } from './netns.js';
+export { NETNS_ANNOTATION } from './pod-plan.js';
+export { ECHO_IMAGE, PROBE_IMAGE, IMAGE_SCRIPTS, PROBE_CLIENT_SCRIPT } from './pod-images.js';
+export { RuntimeLayout } from './runtime-layout.js';
+export { CniPluginRunner, type CniCall, type CniAddResult, type CniPluginRunnerOptions } from './cni-plugin-runner.js';
+export { buildCniNetworkConfig, readCniNetworkConfig, writeCniNetworkConfig, type CniNetworkConfig } from './cni-network-config.js';
+export { createKubeNodeApi } from './kube-node-api.js';
+export type { NodeApi } from './node-api.js';
+export { POD_IFNAME } from './pod-cni-call.js';
+export { DEFAULT_CNI_PLUGIN, DEFAULT_POD_CIDR, parseRuntimeArgs, RUNTIME_FLAGS_HELP, type NodeRuntimeConfig } from './runtime-config.js';
+export { CniConfigError, CommandError, RuntimeStateError } from './node-runtime-errors.js';
