@@ -55,10 +55,7 @@ async function run(stdin: string): Promise<void> {
   }
 }
 
-const stdin = await readStdin();
-try {
-  await run(stdin);
-} catch (e) {
+function printError(e: unknown, stdin: string): void {
   const err = e instanceof CniError ? e : new CniError(CNI_ERROR_CODES.INTERNAL, `netledger-cni: ${(e as Error).message}`, (e as Error).stack);
   const out: CniErrorResult = {
     cniVersion: requestedVersion(stdin) ?? DEFAULT_CNI_VERSION,
@@ -69,3 +66,17 @@ try {
   print(out);
   process.exitCode = 1;
 }
+
+// No top-level await: the single-file bundle is CommonJS (an extensionless file in
+// /opt/cni/bin has no package.json saying it is a module).
+async function main(): Promise<void> {
+  let stdin = '';
+  try {
+    stdin = await readStdin();
+    await run(stdin);
+  } catch (e) {
+    printError(e, stdin);
+  }
+}
+
+void main();

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Builds dist/netledger-cni: the plugin as one executable file for a CNI plugin directory
+// (/opt/cni/bin), with nothing to install beside it but Node.js >= 20.
+// CommonJS on purpose: an extensionless file outside any package.json is loaded as CommonJS.
+import { build } from 'esbuild';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(pkg, 'dist', 'netledger-cni');
+mkdirSync(dirname(outfile), { recursive: true });
+// Inside this package ("type": "module") the file would load as ESM; this keeps dist/ CommonJS
+// so the bundle runs in place as it will in /opt/cni/bin.
+writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+
+const result = await build({
+  entryPoints: [join(pkg, 'src', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // The npm `bpf` addon (a native module) is for map access; attaching programs shells out to
+  // tc, so the plugin never loads it. Left out, it is only required if some path did.
+  external: ['bpf'],
+  // Modules that read import.meta.url (e.g. to find a sibling file) get this file's URL.
+  define: { 'import.meta.url': '__netledgerImportMetaUrl' },
+  banner: { js: "#!/usr/bin/env node\nconst __netledgerImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+chmodSync(outfile, 0o755);
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+console.log(`netledger-cni: ${outfile} (${Math.round(bytes / 1024)} KiB)`);
