@@ -1,0 +1,27 @@
+import type { KubeObject, KubeResource } from '@netledger/k8s';
+
+/** What a delete found: the object went away now, or it was already gone (or replaced by another uid). */
+export type DeleteOutcome = 'deleted' | 'gone';
+
+/**
+ * The writes the controllers make, a port they own (the informer sources do the reading).
+ * An answer of the API server that is an error throws KubeApiError; an unreachable server
+ * throws KubeConnectionError (both from @netledger/k8s).
+ */
+export interface KubeWriter {
+  /** Creates an object in `namespace` and returns it as stored. */
+  create<T extends KubeObject>(resource: KubeResource, namespace: string, object: Readonly<Record<string, unknown>>): Promise<T>;
+  /** JSON merge patch (RFC 7386) of an object, or of its status subresource; returns it as stored. */
+  patch<T extends KubeObject>(
+    resource: KubeResource,
+    namespace: string,
+    name: string,
+    patch: Readonly<Record<string, unknown>>,
+    subresource?: 'status',
+  ): Promise<T>;
+  /**
+   * Deletes an object; with `uid`, only that incarnation of the name. Returns the deleted
+   * object as the server answered it (stamped with the deletion's resourceVersion) or `gone`.
+   */
+  delete<T extends KubeObject>(resource: KubeResource, namespace: string, name: string, uid?: string): Promise<{ readonly outcome: 'deleted'; readonly object: T } | { readonly outcome: 'gone' }>;
+}
