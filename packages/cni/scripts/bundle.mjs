@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Builds dist/netledger-cni: the plugin as one executable file for a CNI plugin directory
-// (/opt/cni/bin), with nothing to install beside it but Node.js >= 20.
+// Builds dist/netledger-cni (or the path given as the first argument): the plugin as one
+// executable file for a CNI plugin directory (/opt/cni/bin), needing nothing beside it but
+// Node.js >= 20.
 // CommonJS on purpose: an extensionless file outside any package.json is loaded as CommonJS.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(pkg, 'dist', 'netledger-cni');
+const defaultOutfile = join(pkg, 'dist', 'netledger-cni');
+const outfile = process.argv[2] ? resolve(process.argv[2]) : defaultOutfile;
 mkdirSync(dirname(outfile), { recursive: true });
 // Inside this package ("type": "module") the file would load as ESM; this keeps dist/ CommonJS
 // so the bundle runs in place as it will in /opt/cni/bin.
-writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+if (outfile === defaultOutfile) writeFileSync(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
 
 const result = await build({
   entryPoints: [join(pkg, 'src', 'main.ts')],

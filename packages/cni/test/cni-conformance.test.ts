@@ -2,10 +2,12 @@
 // veth pairs and pinned (pass-all) tc programs. Each test has its own pin dir, pod CIDR,
 // IPAM and state dirs, netns and container ids, and removes them.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { CniPluginError, registrationPath, type CniErrorResult, type CniResult, type EndpointRegistration } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { CniPluginError, execCni, invokeCni, registrationPath, type CniErrorResult, type CniResult, type EndpointRegistration } from '../src/index.js';
 import { CniFixture, privilegedSkipReason } from './support/cni-fixture.js';
 
 const skipReason = privilegedSkipReason();
@@ -279,3 +281,23 @@ test('IPAM: the same container asking again keeps its address; DEL releases it; 
     },
     { prefixLength: 29 },
   ));
+
+test('the single-file bundle, dropped into a plugin directory outside the repo, runs VERSION, ADD, CHECK and DEL', (t) =>
+  withFixture(t, async (f) => {
+    const plugin = join(f.tmp, 'opt-cni-bin', 'netledger-cni');
+    const script = fileURLToPath(new URL('../scripts/bundle.mjs', import.meta.url));
+    const built = spawnSync(process.execPath, [script, plugin], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+
+    const version = await execCni(plugin, 'VERSION', {}, { cniVersion: '1.0.0' });
+    assert.deepEqual(version.output, { cniVersion: '1.0.0', supportedVersions: ['0.3.0', '0.3.1', '0.4.0', '1.0.0'] });
+
+    const netns = f.netns('a');
+    const id = f.containerId('a');
+    const env = { containerId: id, netns, ifname: 'eth0' };
+    const result = (await invokeCni(plugin, 'ADD', env, f.config())) as CniResult;
+    assert.equal(result.interfaces?.[1]?.sandbox, netns);
+    assert.equal(await invokeCni(plugin, 'CHECK', env, f.config({ prevResult: result })), undefined);
+    assert.equal(await invokeCni(plugin, 'DEL', env, f.config()), undefined);
+    assert.equal(existsSync(`/sys/class/net/${f.hostVeth(id)}`), false);
+  }));
