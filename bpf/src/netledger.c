@@ -21,6 +21,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#ifdef NL_BUILD_VARIANT
+/* Test builds only: another variant is another object (libbpf skips this section). */
+char nl_build_variant[] SEC("nl_variant") = "variant " __stringify(NL_BUILD_VARIANT);
+#endif
+
 static __always_inline int nl_drop(struct __sk_buff *skb, const struct nl_flow *f, __u8 reason)
 {
 	nl_count(f->direction, NL_VERDICT_DROPPED, reason, skb->len);

@@ -19,6 +19,9 @@
 
 #define NL_NS_PER_S 1000000000ULL
 
+#define __nl_stringify(x) #x
+#define __stringify(x) __nl_stringify(x)
+
 /* Keeps the compiler from reordering stores around it (flow record seq after its fields). */
 #define nl_barrier() asm volatile("" ::: "memory")
 
