@@ -105,9 +105,20 @@ function checkAddons() {
   }
 }
 
+// The datapath object (bpf/build/netledger.o): built when missing or older than a file under
+// bpf/src or bpf/include. Linux only: elsewhere nothing can load it.
+function ensureBpfObject() {
+  if (process.platform !== 'linux' || !['start', 'test', 'bench'].includes(mode)) return;
+  if (!have('clang')) fail('clang is missing, so the datapath cannot be built: run `sudo apt-get install -y clang llvm libbpf-dev` and try again');
+  const r = spawnSync(process.execPath, [join(root, 'bpf', 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+  // build.mjs has printed its own one-line reason.
+  if (r.status !== 0) process.exit(1);
+}
+
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 20) fail(`Node.js ${process.versions.node} is too old: install Node.js 20 or newer`);
 if (process.platform === 'linux' && existsSync('/etc/debian_version')) ensureDebianPackages();
 ensureBpffs();
+ensureBpfObject();
 ensureNodeModules();
 checkAddons();
