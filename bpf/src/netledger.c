@@ -53,7 +53,7 @@ static __always_inline __be16 nl_policy_port(const struct nl_pkt *p)
  * not a frontend; NL_DROP_NO_SERVICE_BACKEND when the frontend has no backend.
  */
 static __always_inline int nl_translate(struct __sk_buff *skb, struct nl_pkt *p, struct nl_flow *f, struct nl_ct4_entry *egress,
-					__u32 now)
+					struct nl_ct4_entry **svc_out, __u32 now)
 {
 	struct nl_lb4_key key;
 	struct nl_lb4_service *master;
@@ -83,9 +83,8 @@ static __always_inline int nl_translate(struct __sk_buff *skb, struct nl_pkt *p,
 		fresh.nat_address = p->t.daddr;
 		fresh.nat_port = p->t.dport;
 		nl_ct_create(&p->t, NL_CT_SERVICE, &fresh, now);
-	} else {
-		nl_ct_update(svc, p, 0, now);
 	}
+	*svc_out = svc;
 	f->svc_address = p->t.daddr;
 	f->svc_port = p->t.dport;
 	f->flags |= NL_FLOW_F_TRANSLATED;
@@ -103,7 +102,7 @@ int nl_from_pod(struct __sk_buff *skb)
 	struct nl_pkt p = {};
 	struct nl_flow f = { .observation = NL_OBS_FROM_POD, .direction = NL_DIR_EGRESS };
 	struct nl_endpoint_value *ep;
-	struct nl_ct4_entry *e;
+	struct nl_ct4_entry *e, *svc = 0;
 	struct nl_ct4_entry fresh = {};
 	__u32 now, rule_id = 0;
 	int r;
@@ -136,7 +135,7 @@ int nl_from_pod(struct __sk_buff *skb)
 		return nl_pass(skb, &f, 0);
 	}
 
-	r = nl_translate(skb, &p, &f, &fresh, now);
+	r = nl_translate(skb, &p, &f, &fresh, &svc, now);
 	if (r)
 		return nl_drop(skb, &f, r);
 	f.daddr = p.t.daddr;
@@ -145,6 +144,13 @@ int nl_from_pod(struct __sk_buff *skb)
 	e = nl_ct_lookup(&p.t, 0, NL_CT_EGRESS, now);
 	if (e && !nl_ct_reopens(e, &p)) {
 		nl_ct_update(e, &p, 0, now);
+		/* Only the egress entry sees replies: the service entry lives as long as it does. */
+		if (svc) {
+			if (svc->flags != e->flags)
+				svc->flags = e->flags;
+			if (svc->expires != e->expires)
+				svc->expires = e->expires;
+		}
 		return nl_pass(skb, &f, 0);
 	}
 

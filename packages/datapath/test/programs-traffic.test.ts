@@ -224,4 +224,18 @@ describe('datapath programs: real traffic (privileged)', { skip }, () => {
     assert.ok(counters.some((c) => c.verdict === 'FORWARDED' && c.reason === 'none' && c.packets > 0n && c.bytes > 0n));
     assert.ok(counters.every((c) => c.packets > 0n));
   });
+
+  test('flow records are rate-limited by the configured rate; the rest are counted as suppressed', () => {
+    writeNodeConfig(lab.pinDir, { nodeAddresses: [lab.routerIp], flowEventsPerSecond: 10 });
+    try {
+      const head = telemetry.headSeq();
+      const suppressed = telemetry.suppressedFlows();
+      // 20 connections are 40 new-connection records (from-pod and to-pod); 10/s admits one per 100 ms.
+      assert.ok(lab.probe(client, 'tcp', b1.ip, 8080, 20).every((r) => r.result === 'connected'));
+      assert.ok(telemetry.readFlows(head).length < 40);
+      assert.ok(telemetry.suppressedFlows() > suppressed);
+    } finally {
+      writeNodeConfig(lab.pinDir, { nodeAddresses: [lab.routerIp] });
+    }
+  });
 });
