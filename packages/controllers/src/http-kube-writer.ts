@@ -13,7 +13,7 @@ export interface KubeWriterOptions {
 }
 
 /** A KubeWriter for the cluster of a kubeconfig (read once, here). */
-export function createKubeWriter(options: KubeWriterOptions): KubeWriter {
+export function createKubeWriter(options: KubeWriterOptions): HttpKubeWriter {
   return new HttpKubeWriter(readKubeconfigTarget(options.kubeconfigPath), options.timeoutMs ?? 30_000);
 }
 

@@ -13,7 +13,7 @@ import {
 } from '@netledger/k8s';
 import { DeploymentController } from './deployment-controller.js';
 import { EndpointSliceController } from './endpoint-slice-controller.js';
-import { createKubeWriter } from './http-kube-writer.js';
+import { createKubeWriter, type HttpKubeWriter } from './http-kube-writer.js';
 import type { KubeWriter } from './kube-writer.js';
 import type { ControllerLogger } from './logger.js';
 import { ObjectView } from './object-view.js';
@@ -60,7 +60,9 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     throw new TypeError('startControllers: give kubeconfigPath, or both sources and writer');
   }
   const sources = options.sources ?? createInformerSources({ kubeconfigPath: options.kubeconfigPath, logger });
-  const writer = options.writer ?? createKubeWriter({ kubeconfigPath: options.kubeconfigPath ?? '' });
+  // A writer made here is closed by stop(); one given by the caller is the caller's.
+  let ownWriter: HttpKubeWriter | undefined;
+  const writer: KubeWriter = options.writer ?? (ownWriter = createKubeWriter({ kubeconfigPath: options.kubeconfigPath ?? '' }));
   const views = {
     deployments: new ObjectView<Deployment>(),
     pods: new ObjectView<Pod>(),
@@ -91,6 +93,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     (stopping ??= (async () => {
       await Promise.all([deployments.stop(), scheduler.stop(), endpointSlices.stop()]);
       await Promise.all(started.map((s) => s.stop()));
+      ownWriter?.close();
     })());
   try {
     await Promise.all([

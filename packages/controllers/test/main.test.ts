@@ -36,7 +36,7 @@ describe('controllers process', () => {
       assert.equal(info.component, 'controllers');
       assert.equal(info.kind, 'controllers');
       assert.equal(info.pid, child.pid);
-      const status = await (await fetch(`${info.statusUrl}/status`)).json();
+      const status = (await (await fetch(`${info.statusUrl}/status`)).json()) as any;
       assert.equal(status.healthy, true);
       assert.equal(status.synced, true);
       assert.equal(status.kubeconfig, join(dir, 'kubeconfig'));
