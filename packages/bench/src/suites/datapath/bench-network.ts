@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DatapathBenchError } from './datapath-bench-error.js';
 import { CommandFailedError, ipBatch, runCommand } from './run-command.js';
 
 /** The device holding router addresses in the host's namespace, shared with the CNI plugin. */
@@ -83,7 +84,7 @@ function addRouterAddress(routerIp: string): void {
     runCommand('ip', ['address', 'add', `${routerIp}/32`, 'dev', HOST_DEVICE]);
   } catch (e) {
     if (e instanceof CommandFailedError && /File exists/.test(e.stderr)) {
-      throw new Error(`datapath bench: ${routerIp}/32 is already on ${HOST_DEVICE}: another datapath bench is running, or one was killed (ip address del ${routerIp}/32 dev ${HOST_DEVICE})`, { cause: e });
+      throw new DatapathBenchError(`router address ${routerIp}/32`, `already on ${HOST_DEVICE}: another datapath bench is running, or one was killed (ip address del ${routerIp}/32 dev ${HOST_DEVICE})`, { cause: e });
     }
     throw e;
   }

@@ -1,7 +1,7 @@
 // The datapath bench's server, run inside the server pod's network namespace (ip netns exec):
 // plain node http answering every request with a short body and `Connection: close`, so each
 // request the client makes is a new connection through the datapath. Prints `listening` on
-// stdout once it accepts connections; exits on SIGTERM.
+// stdout once it accepts connections; the bench kills it when done.
 // Usage: echo-server.mjs --port N
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,4 @@ const server = createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length, Connection: 'close' });
   res.end(body);
 });
-// The default backlog (511) would do; the kernel caps it at somaxconn anyway.
-server.listen({ host: '0.0.0.0', port, backlog: 4096 }, () => process.stdout.write('listening\n'));
-// Nothing to drain: every connection closes after its one response.
-process.on('SIGTERM', () => process.exit(0));
+server.listen({ host: '0.0.0.0', port }, () => process.stdout.write('listening\n'));

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchPod } from './bench-network.js';
+import { DatapathBenchError } from './datapath-bench-error.js';
 
 const ECHO_SERVER = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
 const LOAD_GENERATOR = fileURLToPath(new URL('./load-generator.mjs', import.meta.url));
 
-/** A process of the bench running inside a pod; stop() ends it and waits for it. */
+/** A process of the bench running inside a pod. */
 export interface PodProcess {
+  /** Ends it now (synchronous, so a signal handler's teardown can call it too). */
+  kill(): void;
+  /** Ends it and waits until it has exited. */
   stop(): Promise<void>;
 }
 
@@ -45,8 +49,11 @@ export async function startEchoServer(pod: BenchPod, port: number): Promise<PodP
   const child = spawnInPod(pod, ECHO_SERVER, ['--port', String(port)]);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
   const stop = async (): Promise<void> => {
-    child.kill('SIGTERM');
+    kill();
     await exited(child);
   };
   try {
@@ -57,14 +64,14 @@ export async function startEchoServer(pod: BenchPod, port: number): Promise<PodP
         if (out.includes('listening')) resolve();
       });
       child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`datapath bench: the echo server in ${pod.netns} exited with ${String(code)} before listening: ${stderr.trim()}`)));
-      setTimeout(() => reject(new Error(`datapath bench: the echo server in ${pod.netns} did not listen on ${port} within 10 s`)), 10_000).unref();
+      child.once('exit', (code) => reject(new DatapathBenchError(`echo server in ${pod.netns}`, `exited with ${String(code)} before listening: ${stderr.trim()}`)));
+      setTimeout(() => reject(new DatapathBenchError(`echo server in ${pod.netns}`, `not listening on ${port} after 10 s`)), 10_000).unref();
     });
   } catch (e) {
     await stop();
     throw e;
   }
-  return { stop };
+  return { kill, stop };
 }
 
 /** Runs load-generator.mjs in the pod against `to` (IP:PORT) and returns what it measured. */
@@ -78,7 +85,7 @@ export async function runLoad(pod: BenchPod, to: string, options: LoadOptions): 
   const watchdog = setTimeout(() => child.kill('SIGKILL'), (options.seconds + 30) * 1000);
   try {
     const code = await exited(child);
-    if (code !== 0) throw new Error(`datapath bench: the load generator in ${pod.netns} exited with ${String(code)}: ${stderr.trim()}`);
+    if (code !== 0) throw new DatapathBenchError(`load generator in ${pod.netns}`, `exited with ${String(code)}: ${stderr.trim()}`);
   } finally {
     clearTimeout(watchdog);
   }
