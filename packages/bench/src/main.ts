@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
 import { AGENT_DEFAULTS, agentBench } from './suites/agent-bench.js';
+import { DATAPATH_DEFAULTS, datapathBench } from './suites/datapath/datapath-bench.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { identityBench } from './suites/identity-bench.js';
 import { lbBench } from './suites/lb-bench.js';
@@ -45,6 +46,16 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
     help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents), memory at 10,000 services x 100,000 endpoints',
     run: (report, v) => agentBench(report, { agents: num(v['agents'], AGENT_DEFAULTS.agents) }),
   },
+  datapath: {
+    help: 'datapath programs (root, BPF): new connections/s and request p50/p99 through a ClusterIP with 10, 1,000 and 10,000 services loaded; pod to pod without programs',
+    run: (report, v) =>
+      datapathBench(report, {
+        ...DATAPATH_DEFAULTS,
+        seconds: num(v['seconds'], DATAPATH_DEFAULTS.seconds),
+        concurrency: num(v['concurrency'], DATAPATH_DEFAULTS.concurrency),
+        rounds: num(v['rounds'], DATAPATH_DEFAULTS.rounds),
+      }),
+  },
 };
 
 function num(v: string | boolean | undefined, fallback: number): number {
@@ -65,6 +76,8 @@ const { values, positionals } = parseArgs({
     rate: { type: 'string' },
     seconds: { type: 'string' },
     agents: { type: 'string' },
+    concurrency: { type: 'string' },
+    rounds: { type: 'string' },
   },
 });
 // With no suite named, each runs once (`services` only groups three of them).
@@ -74,6 +87,7 @@ if (values.help) {
   for (const [name, s] of Object.entries(SUITES)) console.log(`  ${name.padEnd(10)} ${s.help}`);
   console.log('\neventlog flags: --events N (100000) --batch N (500) --rate N/s (1000) --seconds N (10)');
   console.log('agent flags: --agents N (50)');
+  console.log('datapath flags: --seconds N (5, per run) --concurrency N (8) --rounds N (3; figures are medians over interleaved rounds)');
 } else {
   for (const n of names) {
     const suite = SUITES[n];
