@@ -9,9 +9,8 @@ import { cniCheck } from './commands/cni-check.js';
 import { cniDel } from './commands/cni-del.js';
 import { cniVersionInfo, requestedVersion } from './commands/cni-version-info.js';
 import type { PluginContext } from './commands/plugin-context.js';
-import { tcEndpointPrograms } from './datapath/tc-endpoint-programs.js';
 import { IpRunner } from './net/ip-runner.js';
-import { resolveTools } from './net/tools.js';
+import { pathWithToolDirs, resolveTools } from './net/tools.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -33,12 +32,16 @@ async function run(stdin: string): Promise<void> {
   const config = parseCniConfigText(stdin);
   const invocation = parseCniInvocation(command, process.env);
   const tools = resolveTools(process.env['PATH']);
+  // The datapath package runs `tc` by name: runtimes often call plugins with a PATH that
+  // lacks the sbin directories.
+  process.env['PATH'] = pathWithToolDirs(process.env['PATH']);
   const ctx: PluginContext = {
     config,
     invocation,
     tools,
     ip: new IpRunner(tools),
-    programs: tcEndpointPrograms(tools.tc),
+    // Loaded here, not at the top: VERSION and the argument errors do without the datapath package.
+    programs: (await import('./datapath/datapath-endpoint-programs.js')).datapathEndpointPrograms,
     pid: process.pid,
     now: () => new Date(),
   };
