@@ -4,6 +4,8 @@ import { connectBus, EventConsumer, FileCursorStore, type CursorStore, type Nats
 import type { DatapathMaps } from '@netledger/datapath';
 import { removeRunFile, StatusServer, writeRunFile, type AgentConfig, type ComponentStatus, type Logger } from '@netledger/runtime';
 import { DatapathDriver } from './datapath-driver.js';
+import { DatapathPrograms } from './datapath-programs.js';
+import { EndpointRegistrations } from './endpoint-registrations.js';
 import { EventTally } from './event-tally.js';
 import { openDatapath } from './open-datapath.js';
 
@@ -38,6 +40,17 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
   if (degraded) logger.error(`RUNNING WITHOUT A DATAPATH: ${degraded}`);
   const maps = opened.maps;
   const driver = new DatapathDriver(config.nodeName, maps, logger);
+  // Programs run on kernel maps only; tests of the map writer turn them off.
+  const programs =
+    maps.kind === 'pinned' && config.bpfPrograms
+      ? DatapathPrograms.start({ pinDir: config.bpfPinDir, objectPath: config.bpfObject, cgroupRoot: config.cgroupRoot, required: config.datapath === 'bpf' }, logger)
+      : undefined;
+  const registrations = new EndpointRegistrations(config.cniStateDir, logger, (byIp) => {
+    driver.setInterfaces(new Map([...byIp].map(([ip, r]) => [ip, r.hostIfindex])));
+    // The CNI plugin adds the router address with the node's first pod.
+    programs?.refreshNodeAddresses();
+  });
+  registrations.start();
 
   const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${component}` });
   // The desired state lives in memory and is rebuilt at every start, so each stream is replayed
@@ -105,7 +118,21 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
       pid: process.pid,
       startedAt,
       inSync: consumers.every((c) => c.inSync),
-      datapath: { kind: maps.kind, location: maps.location, ...(degraded ? { degraded } : {}), ...d },
+      datapath: {
+        kind: maps.kind,
+        location: maps.location,
+        ...(degraded ? { degraded } : {}),
+        ...d,
+        programs: programs?.status() ?? {
+          loaded: false,
+          reason: maps.kind !== 'pinned' ? 'no kernel maps' : '--bpf-programs off',
+          nodeAddresses: [],
+          kubeProxyReplacement: { enabled: false, features: [] },
+          counters: [],
+        },
+        registeredEndpoints: registrations.current.size,
+        cniStateDir: config.cniStateDir,
+      },
       consumers,
     };
   };
@@ -131,6 +158,8 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
     async stop() {
       stopping = true;
       removeRunFile(config.dataDir, component);
+      registrations.stop();
+      programs?.stop();
       for (const f of followed) await f.consumer.stop();
       await programming;
       driver.flush();

@@ -5,6 +5,7 @@ import { bpfEndpointList, BPF_ENDPOINT_LIST_HELP } from './commands/bpf-endpoint
 import { bpfIpcacheList, BPF_IPCACHE_LIST_HELP } from './commands/bpf-ipcache-list.js';
 import { bpfLbList, BPF_LB_LIST_HELP } from './commands/bpf-lb-list.js';
 import { bpfPolicyGet, BPF_POLICY_GET_HELP } from './commands/bpf-policy-get.js';
+import { connectivityTest, CONNECTIVITY_TEST_HELP } from './commands/connectivity-test.js';
 import { deleteObjects, DELETE_HELP } from './commands/delete.js';
 import { down, DOWN_HELP } from './commands/down.js';
 import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
@@ -17,6 +18,7 @@ import { identityList, IDENTITY_LIST_HELP } from './commands/identity-list.js';
 import { policyList, POLICY_LIST_HELP } from './commands/policy-list.js';
 import { policyMatrix, POLICY_MATRIX_HELP } from './commands/policy-matrix.js';
 import { policyTrace, POLICY_TRACE_HELP } from './commands/policy-trace.js';
+import { probeCommand, PROBE_HELP } from './commands/probe.js';
 import { serviceList, SERVICE_LIST_HELP } from './commands/service-list.js';
 import { parseOutput } from './output.js';
 import { readStackFile } from './stack-file.js';
@@ -55,6 +57,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       db: { type: 'string' },
       node: { type: 'string' },
       'bpf-pin-dir': { type: 'string' },
+      'pod-cidr': { type: 'string' },
+      'no-connectivity-check': { type: 'boolean' },
     },
     run: ({ values, dataDir, argv }) =>
       up({
@@ -66,6 +70,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         db: str(values, 'db'),
         node: str(values, 'node') ?? defaultNodeName(),
         bpfPinDir: str(values, 'bpf-pin-dir'),
+        podCidr: str(values, 'pod-cidr') ?? '10.200.0.0/24',
+        connectivityCheck: !bool(values, 'no-connectivity-check'),
         argv,
       }),
   },
@@ -226,5 +232,38 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: BPF_ENDPOINT_LIST_HELP,
     options: pinDir,
     run: ({ values, dataDir }) => bpfEndpointList(pinDirOf(values, dataDir), parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['probe'],
+    summary: 'one real connection attempt from inside a pod (or the host), with the datapath verdict',
+    help: PROBE_HELP,
+    options: { from: { type: 'string' }, to: { type: 'string' }, proto: { type: 'string' }, port: { type: 'string' }, 'timeout-ms': { type: 'string' }, ...pinDir, ...kubeconfig },
+    run: ({ values, dataDir }) =>
+      probeCommand({
+        dataDir,
+        kubeconfig: str(values, 'kubeconfig'),
+        from: str(values, 'from'),
+        to: str(values, 'to'),
+        proto: str(values, 'proto'),
+        port: str(values, 'port') === undefined ? undefined : integer(values, 'port', '0', 1, 65535),
+        timeoutMs: integer(values, 'timeout-ms', '2000', 1, 600_000),
+        pinDir: pinDirOf(values, dataDir),
+        output: parseOutput(str(values, 'output')),
+      }),
+  },
+  {
+    words: ['connectivity', 'test'],
+    summary: 'apply the connectivity check and run every probe for real (PASS/FAIL table)',
+    help: CONNECTIVITY_TEST_HELP,
+    options: { 'ready-timeout-ms': { type: 'string' }, 'probe-window-ms': { type: 'string' }, ...pinDir, ...kubeconfig },
+    run: ({ values, dataDir }) =>
+      connectivityTest({
+        dataDir,
+        kubeconfig: str(values, 'kubeconfig'),
+        pinDir: pinDirOf(values, dataDir),
+        output: parseOutput(str(values, 'output')),
+        readyTimeoutMs: integer(values, 'ready-timeout-ms', '90000', 1000, 3_600_000),
+        probeWindowMs: integer(values, 'probe-window-ms', '20000', 0, 3_600_000),
+      }),
   },
 ];

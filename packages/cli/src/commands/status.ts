@@ -7,7 +7,10 @@ export const STATUS_HELP = `Usage: netledger status [--data-dir DIR] [-o json]
 Shows each component of the stack running from DIR: health, pid, its event log's last
 sequence and outbox backlog (services), and each consumer's cursor and lag (agents); then, per
 agent, its datapath: where its BPF maps are pinned (or NO DATAPATH and why), whether they are
-programmed, their entries, any full map and any event it had to skip.
+programmed, their entries, any full map and any event it had to skip; whether the datapath
+programs are loaded, and a KubeProxyReplacement line in cilium status's style (True with the
+service features the programs implement, or False and why); packets the datapath dropped, by
+reason.
 Exit code 0 when every component is healthy, 1 otherwise.`;
 
 interface ComponentReport {
@@ -61,6 +64,7 @@ export async function status(dataDir: DataDir, output: OutputFormat): Promise<nu
   for (const r of reports) {
     const line = datapathLine(r);
     if (line) console.log(`\n${r.component} datapath: ${line}`);
+    for (const l of programLines(r)) console.log(l);
   }
   return healthy ? 0 : 1;
 }
@@ -93,6 +97,31 @@ function datapathLine(r: ComponentReport): string | undefined {
     d.lastError ? `error: ${d.lastError}` : '',
   ];
   return parts.filter(Boolean).join('; ');
+}
+
+interface ProgramsDetail {
+  loaded?: boolean;
+  reason?: string;
+  programsDir?: string;
+  hostCgroup?: string;
+  hostReason?: string;
+  kubeProxyReplacement?: { enabled?: boolean; features?: string[] };
+  counters?: Array<{ verdict: string; reason: string; direction: string; packets: string | number }>;
+}
+
+/** The programs, the KubeProxyReplacement line and the drop counters of one agent. */
+function programLines(r: ComponentReport): string[] {
+  const p = ((r.detail as Record<string, unknown>)['datapath'] as { programs?: ProgramsDetail } | undefined)?.programs;
+  if (!p) return [];
+  const kpr = p.kubeProxyReplacement;
+  const lines = [
+    `  Programs:             ${p.loaded ? `loaded (${p.programsDir ?? '?'})` : `NOT LOADED (${p.reason ?? 'unknown'})`}`,
+    `  KubeProxyReplacement: ${kpr?.enabled ? `True [${(kpr.features ?? []).join(', ')}]` : `False (${p.reason ?? 'programs not loaded'})`}`,
+  ];
+  if (p.loaded) lines.push(`  Host services:        ${p.hostCgroup ? `socket programs on ${p.hostCgroup}` : `off (${p.hostReason ?? 'unknown'})`}`);
+  const drops = (p.counters ?? []).filter((c) => c.verdict === 'DROPPED' && Number(c.packets) > 0);
+  if (drops.length) lines.push(`  Drops:                ${drops.map((c) => `${c.reason} ${c.direction} ${String(c.packets)}`).join(', ')}`);
+  return lines;
 }
 
 function columns(r: ComponentReport): [string, string, string] {

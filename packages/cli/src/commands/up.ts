@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '@netledger/contracts';
 import { NatsServerProcess } from '@netledger/bus';
@@ -9,6 +10,7 @@ import { defaultPinDir, isAlive, onShutdown, readRunFiles, writeRunFile, type Da
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
 import { applyDemoCluster } from '../demo-cluster.js';
+import { runConnectivityCheck } from '../connectivity/run-connectivity.js';
 import { readStackFile, writeStackFile } from '../stack-file.js';
 import { Supervisor } from '../supervisor.js';
 import { waitHealthy } from '../wait-healthy.js';
@@ -23,17 +25,26 @@ export interface UpOptions {
   readonly node: string;
   /** Where the agent pins the node's BPF maps (default /sys/fs/bpf/netledger/<node>). */
   readonly bpfPinDir: string | undefined;
+  /** The node's pod CIDR (the CNI plugin's IPAM range; its first address is the node's router address). */
+  readonly podCidr: string;
+  /** Run `connectivity test` once the stack is up. */
+  readonly connectivityCheck: boolean;
   /** argv to re-run in the background for --detach. */
   readonly argv: readonly string[];
 }
 
 export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--apiserver-port PORT]
-                    [--db URL] [--node NAME] [--bpf-pin-dir DIR]
+                    [--db URL] [--node NAME] [--bpf-pin-dir DIR] [--pod-cidr CIDR]
+                    [--no-connectivity-check]
 
 Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
 server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
 lb services (event logs in DIR/<service>/events.db, or PostgreSQL with --db postgres://...),
-and one node agent. Prints what runs where; Ctrl-C (or netledger down) stops everything.
+the controller manager (Deployments, scheduling, EndpointSlices), one node agent (it loads the
+datapath programs) and, as root, the node runtime, which runs each pod as a network namespace
+wired by netledger-cni. Then it applies the demo cluster and runs the connectivity check.
+Prints what runs where; Ctrl-C (or netledger down) stops everything and removes the pods
+(the BPF maps stay pinned).
 
   --detach          run in the background and return once the stack is healthy
   --no-demo         start without the demo cluster
@@ -42,9 +53,12 @@ and one node agent. Prints what runs where; Ctrl-C (or netledger down) stops eve
   --db URL          storage of the services' event logs: sqlite (default) or postgres://...
   --node NAME       name of the local node (default: the host name)
   --bpf-pin-dir DIR where the node agent pins its BPF maps (default /sys/fs/bpf/netledger/<node>);
-                    they stay after the stack stops, so a restart reconciles them without a flush`;
+                    they stay after the stack stops, so a restart reconciles them without a flush
+  --pod-cidr CIDR   the node's pod addresses (default 10.200.0.0/24; the first is the router)
+  --no-connectivity-check  do not run netledger connectivity test once the stack is up`;
 
 const START_TIMEOUT_MS = 60_000;
+const DETACH_TIMEOUT_MS = 300_000;
 
 export function defaultNodeName(): string {
   const h = hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
@@ -72,7 +86,8 @@ async function detach(options: UpOptions): Promise<number> {
   const args = [...process.execArgv, process.argv[1]!, ...options.argv.filter((a) => a !== '--detach' && a !== '-d')];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  const deadline = Date.now() + START_TIMEOUT_MS + 15_000;
+  // Generous: every component starts in turn, then the demo and the connectivity check run.
+  const deadline = Date.now() + DETACH_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new CliError(`the stack failed to start (exit code ${child.exitCode}); see ${logFile}`);
     const stack = readStackFile(options.dataDir);
@@ -98,9 +113,10 @@ async function runForeground(options: UpOptions): Promise<number> {
   let nats: NatsServerProcess | undefined;
 
   const stop = async (): Promise<void> => {
-    log('stopping: node agent, services, API server, then nats-server');
+    log('stopping: node runtime, node agent, controllers, services, API server, then nats-server');
     rmSync(`${dataDir.run}/ready`, { force: true });
     await supervisor.stopAll();
+    if (canRunPods()) await teardownLocalNode(dataDir, options, log);
     await nats?.stop();
     rmSync(dataDir.supervisorPidFile, { force: true });
     rmSync(dataDir.runFile('nats'), { force: true });
@@ -146,8 +162,28 @@ async function runForeground(options: UpOptions): Promise<number> {
         script: fileURLToPath(import.meta.resolve(`@netledger/${s}-service/main`)),
         args: [...common, '--db', services[s], '--kubeconfig', dataDir.kubeconfig],
       })),
-      { name: `agent-${options.node}`, script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')), args: [...common, '--node', options.node, '--bpf-pin-dir', pinDir] },
+      {
+        name: 'controllers',
+        script: fileURLToPath(import.meta.resolve('@netledger/controllers/main')),
+        args: ['--data-dir', dataDir.root, '--kubeconfig', dataDir.kubeconfig],
+      },
+      {
+        name: `agent-${options.node}`,
+        script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')),
+        args: [...common, '--node', options.node, '--bpf-pin-dir', pinDir, '--cni-state-dir', cniStateDir(dataDir, options.node)],
+      },
+      // The node runtime runs pods as network namespaces: it needs root (netns, veth, tc).
+      ...(canRunPods()
+        ? [
+            {
+              name: `runtime-${options.node}`,
+              script: fileURLToPath(import.meta.resolve('@netledger/node-runtime/main')),
+              args: ['--data-dir', dataDir.root, '--kubeconfig', dataDir.kubeconfig, '--node', options.node, '--pod-cidr', options.podCidr, '--bpf-pin-dir', pinDir],
+            },
+          ]
+        : []),
     ];
+    if (!canRunPods()) log('not root: the node runtime does not start, so pods stay Pending (network namespaces need root)');
     for (const spec of specs) {
       const child = supervisor.start(spec);
       const info = await waitHealthy(dataDir, spec.name, child.pid, START_TIMEOUT_MS);
@@ -158,6 +194,10 @@ async function runForeground(options: UpOptions): Promise<number> {
       const lines = await applyDemoCluster(dataDir.kubeconfig, options.node);
       summary += `\nDemo cluster (examples/demo; --no-demo to skip):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
     }
+    if (options.connectivityCheck && canRunPods()) {
+      log('running the connectivity check (--no-connectivity-check to skip)');
+      summary += `\nConnectivity check (examples/connectivity-check.yaml):\n${await connectivitySummary(dataDir, pinDir, log)}\n`;
+    }
     writeFileSync(`${dataDir.run}/ready`, summary);
     process.stdout.write(summary);
     process.stdout.write('\nPress Ctrl-C to stop.\n');
@@ -167,6 +207,51 @@ async function runForeground(options: UpOptions): Promise<number> {
     log(`start failed: ${(e as Error).message}`);
     await stop();
     throw e;
+  }
+}
+
+/** Where netledger-cni registers the node's endpoints for the agent (the node runtime's layout). */
+function cniStateDir(dataDir: DataDir, node: string): string {
+  return join(dataDir.agentDir(node), 'cni');
+}
+
+function canRunPods(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** Runs the connectivity check and returns its table (or why it failed) for the summary. */
+async function connectivitySummary(dataDir: DataDir, pinDir: string, log: (m: string) => void): Promise<string> {
+  const k8s = await import('@netledger/k8s');
+  const client = k8s.createKubeClient({ kubeconfigPath: dataDir.kubeconfig });
+  try {
+    const outcomes = await runConnectivityCheck({ client, pinDir, readyTimeoutMs: 90_000, probeWindowMs: 20_000, log });
+    const failed = outcomes.filter((o) => !o.pass).length;
+    return (
+      table(
+        ['PROBE', 'EXPECTED', 'GOT', 'VERDICT', 'RESULT'],
+        outcomes.map((o) => [o.name, o.expected, o.got, o.verdict, o.pass ? 'PASS' : 'FAIL']),
+      ) + `\n${outcomes.length - failed}/${outcomes.length} probes passed${failed ? ' (see netledger connectivity test for details)' : ''}`
+    );
+  } catch (e) {
+    log(`connectivity check failed: ${(e as Error).message}`);
+    return `  did not run to the end: ${(e as Error).message}`;
+  }
+}
+
+/** Removes what the stack put on the machine: its pods' namespaces and veths, and the host socket programs. */
+async function teardownLocalNode(dataDir: DataDir, options: UpOptions, log: (m: string) => void): Promise<void> {
+  const pinDir = options.bpfPinDir ?? defaultPinDir(options.node);
+  try {
+    const runtime = await import('@netledger/node-runtime');
+    await runtime.teardownNode({ dataDir, node: options.node, log });
+  } catch (e) {
+    log(`removing the pods failed: ${(e as Error).message}`);
+  }
+  try {
+    const datapath = await import('@netledger/datapath');
+    datapath.detachHostPrograms(pinDir);
+  } catch (e) {
+    log(`detaching the host socket programs failed: ${(e as Error).message}`);
   }
 }
 
