@@ -116,10 +116,26 @@ describe('NodeRuntime with netledger-cni (privileged)', { skip }, () => {
     assert.equal(r.result, 'refused', 'the address answers (RST): the network is set up, nothing listens');
   });
 
-  test('a restarted runtime adopts running pods: same processes, same addresses, no second allocation', async () => {
-    const allocated = f.ipamAddresses().sort();
+  test('a hostNetwork pod runs in the host namespace with the node address and no netns of its own', async () => {
+    const port = 20_000 + (process.pid % 20_000);
+    await f.createPod('on-host', [{ ...echoContainer, ports: [{ containerPort: port }] }], { hostNetwork: true });
+    const pod = await f.waitReady('on-host');
+    assert.equal(pod.status.podIP, f.routerIp);
+    assert.equal(pod.metadata.annotations?.[NETNS_ANNOTATION], undefined);
+    const r = await probe({ to: { ip: '127.0.0.1', port }, proto: 'tcp', timeoutMs: 5000, http: true });
+    assert.equal(r.result, 'connected', JSON.stringify(r));
+    assert.equal(JSON.parse(r.reply ?? '').pod, 'on-host');
+    await f.deletePod('on-host');
+    await waitFor('on-host stopped', () => !processAlive(pidOf(pod)));
+  });
+
+  test('a restarted runtime adopts running pods (same processes, addresses, no second allocation) and removes pods deleted meanwhile', async () => {
+    await f.createPod('gone', [probeContainer]);
+    const gone = await f.waitReady('gone');
     const pids = [pidOf(echo), pidOf(client)];
     await f.stopRuntime();
+    await f.deletePod('gone');
+    const allocated = f.ipamAddresses().filter((ip) => ip !== gone.status.podIP).sort();
     for (const pid of pids) assert.ok(processAlive(pid), `pod process ${pid} outlives the runtime`);
     const during = await probe({ netns: client.metadata.annotations[NETNS_ANNOTATION], to: { ip: echo.status.podIP, port: 8080 }, proto: 'tcp', timeoutMs: 5000 });
     assert.equal(during.result, 'connected', 'pods keep serving while the runtime is down');
@@ -130,8 +146,10 @@ describe('NodeRuntime with netledger-cni (privileged)', { skip }, () => {
     assert.equal(again.status.podIP, echo.status.podIP);
     assert.equal(pidOf(again), pidOf(echo));
     assert.equal(again.status.containerStatuses[0].restartCount, 0);
-    assert.deepEqual(f.ipamAddresses().sort(), allocated);
     assert.equal(pidOf(await f.waitReady('client')), pidOf(client));
+    await waitFor('gone torn down', () => !existsSync(netnsPath(gone.metadata.annotations[NETNS_ANNOTATION])));
+    assert.ok(!processAlive(pidOf(gone)));
+    assert.deepEqual(f.ipamAddresses().sort(), allocated);
   });
 
   test('a container that dies is restarted under restartPolicy Always; under Never the pod Succeeds and its sandbox goes', async () => {
