@@ -137,6 +137,24 @@ describe('datapath programs: real traffic (privileged)', { skip }, () => {
     }
   });
 
+  test('an L3 deny rule drops every port of the peer (policy-deny-rule, its rule id in the flow record)', () => {
+    const policy = maps.policy(3);
+    policy.update([
+      { key: { direction: 'ingress', identity: CLIENT_ID, protocol: 0, port: 0, prefixLength: POLICY_PREFIX.identity }, value: { action: 'deny', flags: 0, ruleId: DENY_RULE + 1 } },
+    ]);
+    setEndpointFlags(b2, 3, SERVER_ID, ENDPOINT_FLAGS.ingressEnforced);
+    try {
+      const head = telemetry.headSeq();
+      assert.equal(lab.probe(client, 'udp', b2.ip, 5353, 1, 800)[0]?.result, 'timed-out');
+      const drop = telemetry.readFlows(head).find((f) => f.verdict === 'DROPPED' && f.dstIp === b2.ip);
+      assert.deepEqual([drop?.protocol, drop?.dropReason, drop?.ruleId, drop?.endpointId], ['UDP', 'policy-deny-rule', DENY_RULE + 1, 3]);
+    } finally {
+      setEndpointFlags(b2, 3, SERVER_ID, 0);
+      policy.delete(policy.dump().map((e) => e.key));
+    }
+    assert.equal(lab.probe(client, 'udp', b2.ip, 5353)[0]?.result, 'connected', 'the next connection after the deny is gone connects');
+  });
+
   function frontend(address: string, port: number, protocol: number, backends: readonly number[], revNatIndex: number, flags: number, affinityTimeout = 0): void {
     maps.lb4RevNat.update([{ key: { revNatIndex }, value: { address, port } }]);
     maps.lb4Services.update([

@@ -36,12 +36,29 @@ const KERNEL_NAME_LENGTH = 15;
  * capacity.
  */
 export function bpftoolMapCreate(c: BpftoolMapCreate): void {
-  const args = ['map', 'create', c.path, 'type', c.type, 'key', String(c.keySize), 'value', String(c.valueSize)];
-  args.push('entries', String(c.capacity), 'name', c.name.slice(0, KERNEL_NAME_LENGTH), 'flags', String(c.flags ?? 1));
-  if (c.innerMapId !== undefined) args.push('inner_map', 'id', String(c.innerMapId));
+  const args = mapCreateArgs(c);
   const r = spawnSync(c.bpftool, args, { encoding: 'utf8' });
   if (r.status !== 0) {
     const detail = r.error?.message ?? (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.status)}`);
     throw new MapOperationError(c.name, 'create', undefined, `bpftool ${args.join(' ')}: ${detail}`, { cause: r.error });
   }
+}
+
+function mapCreateArgs(c: Omit<BpftoolMapCreate, 'bpftool'>): string[] {
+  const args = ['map', 'create', c.path, 'type', c.type, 'key', String(c.keySize), 'value', String(c.valueSize)];
+  args.push('entries', String(c.capacity), 'name', c.name.slice(0, KERNEL_NAME_LENGTH), 'flags', String(c.flags ?? 1));
+  if (c.innerMapId !== undefined) args.push('inner_map', 'id', String(c.innerMapId));
+  return args;
+}
+
+/**
+ * Creates and pins several maps with one bpftool process (`bpftool batch file -`): a fresh pin
+ * directory needs over a dozen maps, and a process each costs more than the maps. bpftool stops
+ * at the first command that fails; the caller finds what is missing by looking at the pins
+ * (a concurrent creator may have pinned one first, which is not an error for it).
+ */
+export function bpftoolMapCreateAll(bpftool: string, creates: readonly Omit<BpftoolMapCreate, 'bpftool'>[]): void {
+  if (creates.length === 0) return;
+  const input = creates.map((c) => mapCreateArgs(c).join(' ')).join('\n');
+  spawnSync(bpftool, ['batch', 'file', '-'], { input: `${input}\n`, encoding: 'utf8' });
 }

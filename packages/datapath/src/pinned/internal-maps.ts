@@ -10,8 +10,34 @@ import {
   type InternalMapSpec,
 } from '../layout/map-specs.js';
 import { errnoOf, type BpfAddon } from './bpf-addon.js';
-import { bpftoolMapCreate } from './bpftool.js';
+import { bpftoolMapCreate, bpftoolMapCreateAll, type BpftoolMapCreate } from './bpftool.js';
 import { mapTypeCode, mapTypeName } from './map-type-code.js';
+
+/** A map to create when it is not pinned yet. */
+export type MapToCreate = Omit<BpftoolMapCreate, 'bpftool' | 'innerMapId'>;
+
+/**
+ * Creates the missing ones of `maps` and of the datapath-internal maps in one bpftool process.
+ * Best effort: what it could not create is created (or reported) one by one afterwards.
+ */
+export function createMissingMaps(bpf: BpfAddon, pinDir: string, bpftool: string, maps: readonly MapToCreate[], capacities?: InternalMapCapacities): void {
+  const internal = (Object.keys(INTERNAL_MAP_SPECS) as InternalMapName[]).map((name) => {
+    const spec = INTERNAL_MAP_SPECS[name];
+    const capacity = (capacities as Record<string, number | undefined> | undefined)?.[name] ?? spec.capacity;
+    return { path: join(pinDir, spec.name), name: spec.name, type: spec.type, keySize: spec.keySize, valueSize: spec.valueSize, capacity, flags: spec.flags };
+  });
+  const missing = [...maps, ...internal].filter((m) => !existsSync(m.path));
+  if (missing.length === 0) return;
+  const template = missing.some((m) => m.type === 'hash_of_maps') ? policyTemplate(bpf) : undefined;
+  try {
+    bpftoolMapCreateAll(
+      bpftool,
+      missing.map((m) => (m.type === 'hash_of_maps' ? { ...m, innerMapId: template!.id! } : m)),
+    );
+  } finally {
+    template?.close();
+  }
+}
 
 /**
  * Creates every missing datapath-internal map under `pinDir` and checks the pinned ones
@@ -37,9 +63,21 @@ export function ensureInternalMaps(bpf: BpfAddon, pinDir: string, bpftool: strin
 function createInternalMap(bpf: BpfAddon, bpftool: string, path: string, spec: InternalMapSpec, capacity: number): void {
   const create = { bpftool, path, name: spec.name, type: spec.type, keySize: spec.keySize, valueSize: spec.valueSize, capacity, flags: spec.flags };
   if (spec.type !== 'hash_of_maps') return bpftoolMapCreate(create);
-  // The inner-map template: every nl_policy_<id> must match it (type, key and value size,
-  // flags), so it is made exactly as they are; it lives only while the outer map is created.
-  const template = bpf.createMap({
+  const template = policyTemplate(bpf);
+  try {
+    bpftoolMapCreate({ ...create, innerMapId: template.id! });
+  } finally {
+    template.close();
+  }
+}
+
+/**
+ * The inner-map template of nl_policy_eps: every nl_policy_<id> must match it (type, key and
+ * value size, flags), so it is made exactly as they are; it lives only while the outer map is
+ * created.
+ */
+function policyTemplate(bpf: BpfAddon): ReturnType<BpfAddon['createMap']> {
+  return bpf.createMap({
     type: bpf.MapType.LPM_TRIE,
     keySize: POLICY_KEY_LAYOUT.size,
     valueSize: POLICY_VALUE_LAYOUT.size,
@@ -47,11 +85,6 @@ function createInternalMap(bpf: BpfAddon, bpftool: string, path: string, spec: I
     flags: bpf.MapFlags.NO_PREALLOC,
     name: 'nl_policy_tmpl',
   });
-  try {
-    bpftoolMapCreate({ ...create, innerMapId: template.id! });
-  } finally {
-    template.close();
-  }
 }
 
 function checkInternalMap(bpf: BpfAddon, path: string, spec: InternalMapSpec, fixedCapacity: boolean): void {

@@ -18,7 +18,7 @@ import { TypedDatapathMap } from '../typed-map.js';
 import { errnoOf, loadBpfAddon, type BpfAddon } from './bpf-addon.js';
 import { ensurePinDir } from './bpffs.js';
 import { bpftoolMapCreate, findBpftool } from './bpftool.js';
-import { ensureInternalMaps } from './internal-maps.js';
+import { createMissingMaps, ensureInternalMaps } from './internal-maps.js';
 import { mapTypeCode, mapTypeName } from './map-type-code.js';
 import { PinnedByteMap } from './pinned-byte-map.js';
 
@@ -74,6 +74,12 @@ export function openPinnedDatapathMaps(options: PinnedDatapathMapsOptions = {}):
   if (create) {
     // Opening every node-wide map now surfaces a layout mismatch at startup, not mid-reconcile.
     try {
+      const globals = (Object.keys(GLOBAL_MAP_SPECS) as GlobalMapName[]).map((name) => {
+        const spec = GLOBAL_MAP_SPECS[name];
+        const capacity = resolveCapacity(name, options.capacities);
+        return { path: join(pinDir, spec.name), name: spec.name, type: spec.type, keySize: spec.key.layout.size, valueSize: spec.value.layout.size, capacity };
+      });
+      createMissingMaps(bpf, pinDir, bpftool!, globals, options.internalCapacities);
       for (const name of Object.keys(GLOBAL_MAP_SPECS) as GlobalMapName[]) maps.global(name);
       ensureInternalMaps(bpf, pinDir, bpftool!, options.internalCapacities);
       maps.syncPolicyEndpoints();
