@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CniPluginError, execCni, invokeCni, registrationPath, type CniErrorResult, type CniResult, type EndpointRegistration } from '../src/index.js';
-import { CniFixture, privilegedSkipReason } from './support/cni-fixture.js';
+import { CniFixture, datapathObjectMissing, privilegedSkipReason } from './support/cni-fixture.js';
 
 const skipReason = privilegedSkipReason();
 
 /** Runs `fn` with a fresh fixture, cleaned up whatever happens; skipped without privileges. */
 async function withFixture(t: TestContext, fn: (f: CniFixture) => Promise<void>, opts?: ConstructorParameters<typeof CniFixture>[0]): Promise<void> {
-  if (skipReason) {
-    t.skip(skipReason);
+  const reason = skipReason ?? (opts?.programs === 'datapath' ? datapathObjectMissing() : undefined);
+  if (reason) {
+    t.skip(reason);
     return;
   }
   const f = new CniFixture(opts);
@@ -301,3 +302,21 @@ test('the single-file bundle, dropped into a plugin directory outside the repo, 
     assert.equal(await invokeCni(plugin, 'DEL', env, f.config()), undefined);
     assert.equal(existsSync(`/sys/class/net/${f.hostVeth(id)}`), false);
   }));
+
+test('with the real datapath programs pinned as the node agent pins them, ADD attaches them, CHECK passes, DEL removes the veth', (t) =>
+  withFixture(
+    t,
+    async (f) => {
+      const netns = f.netns('a');
+      const id = f.containerId('a');
+      const result = await f.add(id, netns);
+      const hostVeth = f.hostVeth(id);
+      assert.deepEqual(attachedProgramNames(f, hostVeth, 'ingress'), ['nl_from_pod']);
+      assert.deepEqual(attachedProgramNames(f, hostVeth, 'egress'), ['nl_to_pod']);
+      const check = await f.exec('CHECK', { containerId: id, netns, ifname: 'eth0' }, f.config({ prevResult: result }));
+      assert.equal(check.exitCode, 0, check.stdout);
+      await f.del(id, netns);
+      assert.equal(existsSync(`/sys/class/net/${hostVeth}`), false);
+    },
+    { programs: 'datapath' },
+  ));

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultObjectPath, loadDatapathPrograms } from '@netledger/datapath';
 import { CNI_PLUGIN_PATH, execCni, hostVethName, invokeCni, type CniExecResult, type CniResult } from '../../src/index.js';
 
 const BPFFS = '/sys/fs/bpf';
@@ -37,6 +38,11 @@ SEC("tc") int nl_to_pod(struct __sk_buff *skb) { return 0; }
 char _license[] SEC("license") = "GPL";
 `;
 
+/** Why the real datapath object cannot be used, or undefined. */
+export function datapathObjectMissing(): string | undefined {
+  return existsSync(defaultObjectPath()) ? undefined : `needs the datapath object ${defaultObjectPath()} (npm run build)`;
+}
+
 let counter = 0;
 
 /**
@@ -56,7 +62,11 @@ export class CniFixture {
   readonly #added = new Map<string, { netns: string; ifname: string }>();
   readonly #servers: ChildProcess[] = [];
 
-  constructor(opts: { prefixLength?: number; withPrograms?: boolean } = {}) {
+  /**
+   * `programs`: `pass-all` (default) pins two trivial tc programs built here; `datapath` loads
+   * the real object (bpf/build/netledger.o) as the node agent does.
+   */
+  constructor(opts: { prefixLength?: number; programs?: 'pass-all' | 'datapath' } = {}) {
     counter += 1;
     this.id = `${process.pid.toString(36)}${counter}`;
     this.tmp = mkdtempSync(join(tmpdir(), 'nl-cni-test-'));
@@ -68,7 +78,8 @@ export class CniFixture {
     this.podCIDR = `10.233.${octet}.0/${prefix}`;
     this.routerIP = `10.233.${octet}.1`;
     this.pinDir = join(BPFFS, `nl-cni-test-${this.id}-${Date.now().toString(36)}`);
-    if (opts.withPrograms !== false) this.#pinPrograms();
+    if (opts.programs === 'datapath') loadDatapathPrograms({ pinDir: this.pinDir });
+    else this.#pinPrograms();
   }
 
   #pinPrograms(): void {
