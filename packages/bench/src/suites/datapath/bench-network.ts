@@ -83,7 +83,7 @@ function addRouterAddress(routerIp: string): void {
   try {
     runCommand('ip', ['address', 'add', `${routerIp}/32`, 'dev', HOST_DEVICE]);
   } catch (e) {
-    if (e instanceof CommandFailedError && /File exists/.test(e.stderr)) {
+    if (e instanceof CommandFailedError && /File exists|already assigned/.test(e.stderr)) {
       throw new DatapathBenchError(`router address ${routerIp}/32`, `already on ${HOST_DEVICE}: another datapath bench is running, or one was killed (ip address del ${routerIp}/32 dev ${HOST_DEVICE})`, { cause: e });
     }
     throw e;

@@ -70,7 +70,7 @@ export async function datapathBench(report: (f: Figure) => void, options: Datapa
   try {
     const missing = missingCapability(pinDir, objectPath);
     if (missing) {
-      process.stderr.write(`datapath bench: no figures: it needs ${missing}\n`);
+      process.stderr.write(`datapath bench: no figures: needs ${missing}\n`);
       return;
     }
     const net = setUpBenchNetwork(ADDRESSES);
@@ -104,7 +104,7 @@ export async function datapathBench(report: (f: Figure) => void, options: Datapa
       if (!attached) for (const pod of pods) attachEndpointPrograms(pod.hostIfname, pinDir);
       attached = true;
     };
-    const load: LoadOptions = { concurrency: options.concurrency, seconds: options.seconds };
+    const load: LoadOptions = { concurrency: options.concurrency, seconds: options.seconds, signal: teardown.signal };
     const setups: Setup[] = ['baseline', ...options.serviceCounts];
     const results = new Map<Setup, MeasuredRun[]>(setups.map((s) => [s, []]));
     for (let round = 0; round < options.rounds; round++) {

@@ -11,12 +11,12 @@ import { probePinnedMaps } from '@netledger/datapath';
 export function missingCapability(pinDir: string, objectPath: string): string | undefined {
   if (process.platform !== 'linux') return `Linux (this is ${process.platform})`;
   const uid = process.getuid?.();
-  if (uid !== 0) return `root: network namespaces, veths and tc programs need it (uid ${String(uid)})`;
+  if (uid !== 0) return `root (for network namespaces, veths and tc programs; running as uid ${String(uid)})`;
   for (const tool of ['ip', 'tc']) {
-    if (spawnSync(tool, ['-V']).error) return `iproute2: \`${tool}\` is not installed (apt-get install iproute2)`;
+    if (spawnSync(tool, ['-V']).error) return `iproute2 (\`${tool}\` is not installed: apt-get install iproute2)`;
   }
   const probe = probePinnedMaps(pinDir);
-  if (!probe.ok) return `BPF maps under ${pinDir}: ${probe.reason}`;
+  if (!probe.ok) return `BPF maps under ${pinDir} (${probe.reason})`;
   if (!existsSync(objectPath)) return `the datapath object ${objectPath} (build it with \`npm run build\`)`;
   return undefined;
 }

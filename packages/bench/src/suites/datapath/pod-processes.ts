@@ -29,11 +29,13 @@ export interface LoadResult {
 export interface LoadOptions {
   readonly concurrency: number;
   readonly seconds: number;
+  /** Kills the generator when aborted (the bench's teardown). */
+  readonly signal?: AbortSignal;
 }
 
 // `ip netns exec` execs node after entering the namespace, so the child's pid is node's own.
-function spawnInPod(pod: BenchPod, script: string, args: readonly string[]): ChildProcess {
-  return spawn('ip', ['netns', 'exec', pod.netns, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnInPod(pod: BenchPod, script: string, args: readonly string[], signal?: AbortSignal): ChildProcess {
+  return spawn('ip', ['netns', 'exec', pod.netns, process.execPath, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -76,7 +78,8 @@ export async function startEchoServer(pod: BenchPod, port: number): Promise<PodP
 
 /** Runs load-generator.mjs in the pod against `to` (IP:PORT) and returns what it measured. */
 export async function runLoad(pod: BenchPod, to: string, options: LoadOptions): Promise<LoadResult> {
-  const child = spawnInPod(pod, LOAD_GENERATOR, ['--to', to, '--concurrency', String(options.concurrency), '--seconds', String(options.seconds)]);
+  const args = ['--to', to, '--concurrency', String(options.concurrency), '--seconds', String(options.seconds)];
+  const child = spawnInPod(pod, LOAD_GENERATOR, args, options.signal);
   let out = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

@@ -5,6 +5,7 @@
  */
 export class Teardown {
   readonly #steps: Array<{ readonly what: string; readonly run: () => void }> = [];
+  readonly #abort = new AbortController();
   readonly #onSignal = (signal: NodeJS.Signals): void => {
     this.run();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -13,6 +14,11 @@ export class Teardown {
   constructor() {
     process.once('SIGINT', this.#onSignal);
     process.once('SIGTERM', this.#onSignal);
+  }
+
+  /** Aborted as the teardown starts: processes spawned with it are killed first. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 
   /** Adds a step; `what` names it in the warning if it fails. */
@@ -24,6 +30,7 @@ export class Teardown {
   run(): void {
     process.off('SIGINT', this.#onSignal);
     process.off('SIGTERM', this.#onSignal);
+    this.#abort.abort();
     for (const step of this.#steps.splice(0).reverse()) {
       try {
         step.run();
