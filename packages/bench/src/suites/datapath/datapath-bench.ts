@@ -101,6 +101,9 @@ export async function datapathBench(report: (f: Figure) => void, options: Datapa
       }
       setFillerServices(maps, services, setup);
       services = setup;
+      // One rev-NAT entry per service: the maps hold exactly the count the figures name.
+      const inMaps = maps.lb4RevNat.count();
+      if (inMaps !== setup) throw new DatapathBenchError(`setup with ${setup} services`, `${maps.location} holds ${inMaps} rev-NAT entries`);
       if (!attached) for (const pod of pods) attachEndpointPrograms(pod.hostIfname, pinDir);
       attached = true;
     };
