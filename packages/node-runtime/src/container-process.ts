@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ipCommand } from './ip-command.js';
 
 /** A started container process: pid and start time (together they survive a runtime restart). */
 export interface StartedProcess {
@@ -26,7 +27,7 @@ export function startContainerProcess(options: {
   try {
     const logOffset = fstatSync(fd).size;
     const [file, args] =
-      options.netns === undefined ? [process.execPath, [options.script]] : ['ip', ['netns', 'exec', options.netns, process.execPath, options.script]];
+      options.netns === undefined ? [process.execPath, [options.script]] : [ipCommand(), ['netns', 'exec', options.netns, process.execPath, options.script]];
     const child = spawn(file, args, {
       detached: true,
       stdio: ['ignore', fd, fd],

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from './run-command.js';
+import { ipCommand } from './ip-command.js';
 
 /** Where `ip netns` keeps its named namespaces (bind mounts). */
 export const NETNS_DIR = '/var/run/netns';
@@ -42,12 +43,12 @@ export function listPodNetns(): string[] {
 
 /** Creates the namespace (kept when it exists) with its loopback up, as the loopback CNI plugin would. */
 export async function addNetns(name: string): Promise<void> {
-  if (!netnsExists(name)) await runCommand('ip', ['netns', 'add', name]);
-  await runCommand('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  if (!netnsExists(name)) await runCommand(ipCommand(), ['netns', 'add', name]);
+  await runCommand(ipCommand(), ['-n', name, 'link', 'set', 'lo', 'up']);
 }
 
 /** Deletes the namespace; a missing one is success. Interfaces inside it go with it. */
 export async function deleteNetns(name: string): Promise<void> {
   if (!netnsExists(name)) return;
-  await runCommand('ip', ['netns', 'del', name]);
+  await runCommand(ipCommand(), ['netns', 'del', name]);
 }

@@ -1,6 +1,7 @@
 import { netnsNameOf } from './netns.js';
 import { PROBE_CLIENT_SCRIPT } from './pod-images.js';
 import { execCommand } from './run-command.js';
+import { ipCommand } from './ip-command.js';
 
 export interface ProbeOptions {
   /** The source pod's network namespace (name or /var/run/netns path); absent = the host's. */
@@ -43,7 +44,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     ...(options.http ? ['--http'] : []),
     ...(options.payload === undefined ? [] : ['--payload', options.payload]),
   ];
-  const [file, argv] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', netnsNameOf(options.netns), process.execPath, ...args]];
+  const [file, argv] = options.netns === undefined ? [process.execPath, args] : [ipCommand(), ['netns', 'exec', netnsNameOf(options.netns), process.execPath, ...args]];
   try {
     // The client stops itself at timeoutMs; the margin covers its start.
     const r = await execCommand(file, argv, { timeoutMs: options.timeoutMs + 10_000 });

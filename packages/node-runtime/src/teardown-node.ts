@@ -11,6 +11,7 @@ import { DEFAULT_CNI_PLUGIN } from './runtime-config.js';
 import { RuntimeLayout } from './runtime-layout.js';
 import { execCommand } from './run-command.js';
 import { loadRuntimeState, saveRuntimeState, type PodRecord } from './runtime-state-file.js';
+import { ipCommand } from './ip-command.js';
 
 export interface TeardownNodeOptions {
   /** The stack's data dir (the runtime's files are under agents/<node>/runtime). */
@@ -115,7 +116,7 @@ export async function teardownNode(options: TeardownNodeOptions): Promise<Teardo
   } else {
     rmSync(layout.stateFile, { force: true });
     // The plugin put the node's router address on the shared host device; no pod of this node needs it now.
-    if (routerIp !== undefined) await execCommand('ip', ['addr', 'del', `${routerIp}/32`, 'dev', HOST_DEVICE]);
+    if (routerIp !== undefined) await execCommand(ipCommand(), ['addr', 'del', `${routerIp}/32`, 'dev', HOST_DEVICE]);
   }
   return { pods, errors };
 }
