@@ -40,6 +40,7 @@ export const DATAPATH_DEFAULTS: DatapathBenchOptions = { seconds: 5, concurrency
 /** The bench's own pod CIDR (10.213.0.0/24), apart from the local stack's. */
 const ADDRESSES = { routerIp: '10.213.0.1', serverIp: '10.213.0.10', clientIp: '10.213.0.20' } as const;
 const TARGET_PORT = 8080;
+const WARM_UP_SECONDS = 2;
 
 /** 'baseline': no programs on the veths; a number: the programs, with that many services. */
 type Setup = 'baseline' | number;
@@ -108,6 +109,9 @@ export async function datapathBench(report: (f: Figure) => void, options: Datapa
       attached = true;
     };
     const load: LoadOptions = { concurrency: options.concurrency, seconds: options.seconds, signal: teardown.signal };
+    // Not measured: the echo server's first thousands of requests run its code cold (JIT),
+    // which would land on whichever setup ran first.
+    await runLoad(net.client, `${net.server.ip}:${TARGET_PORT}`, { ...load, seconds: WARM_UP_SECONDS });
     const setups: Setup[] = ['baseline', ...options.serviceCounts];
     const results = new Map<Setup, MeasuredRun[]>(setups.map((s) => [s, []]));
     for (let round = 0; round < options.rounds; round++) {
