@@ -10,7 +10,14 @@ import { NodeRuntime } from './node-runtime.js';
 import { parseRuntimeArgs, routerIpOf } from './runtime-config.js';
 import { RuntimeLayout } from './runtime-layout.js';
 
-const config = parseRuntimeArgs(process.argv.slice(2), hostname());
+let config;
+try {
+  config = parseRuntimeArgs(process.argv.slice(2), hostname());
+} catch (e) {
+  // A flag mistake is the user's to fix: the message names the flag, a stack trace adds nothing.
+  process.stderr.write(`node-runtime: ${(e as Error).message}\n`);
+  process.exit(2);
+}
 if (config) {
   const component = `runtime-${config.nodeName}`;
   const logger = consoleLogger(component);
