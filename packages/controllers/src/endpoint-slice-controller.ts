@@ -101,7 +101,7 @@ export class EndpointSliceController {
   }
 
   private async create(slice: DesiredSlice): Promise<void> {
-    const written = await this.deps.writer.create<EndpointSlice>(ENDPOINT_SLICE, slice.metadata.namespace, slice as unknown as Record<string, unknown>);
+    const written = await this.deps.writer.create<EndpointSlice>(ENDPOINT_SLICE, slice.metadata.namespace, slice);
     this.deps.slices.wrote(written);
     this.created += 1;
   }

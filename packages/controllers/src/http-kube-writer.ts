@@ -40,7 +40,7 @@ export class HttpKubeWriter implements KubeWriter {
       : new HttpAgent({ keepAlive: true });
   }
 
-  async create<T extends KubeObject>(resource: KubeResource, namespace: string, object: Readonly<Record<string, unknown>>): Promise<T> {
+  async create<T extends KubeObject>(resource: KubeResource, namespace: string, object: object): Promise<T> {
     return (await this.send('POST', resourcePath(resource, namespace), object)) as T;
   }
 
@@ -48,7 +48,7 @@ export class HttpKubeWriter implements KubeWriter {
     resource: KubeResource,
     namespace: string,
     name: string,
-    patch: Readonly<Record<string, unknown>>,
+    patch: object,
     subresource?: 'status',
   ): Promise<T> {
     const path = resourcePath(resource, namespace, name) + (subresource ? `/${subresource}` : '');

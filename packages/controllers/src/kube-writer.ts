@@ -10,13 +10,13 @@ export type DeleteOutcome = 'deleted' | 'gone';
  */
 export interface KubeWriter {
   /** Creates an object in `namespace` and returns it as stored. */
-  create<T extends KubeObject>(resource: KubeResource, namespace: string, object: Readonly<Record<string, unknown>>): Promise<T>;
+  create<T extends KubeObject>(resource: KubeResource, namespace: string, object: object): Promise<T>;
   /** JSON merge patch (RFC 7386) of an object, or of its status subresource; returns it as stored. */
   patch<T extends KubeObject>(
     resource: KubeResource,
     namespace: string,
     name: string,
-    patch: Readonly<Record<string, unknown>>,
+    patch: object,
     subresource?: 'status',
   ): Promise<T>;
   /**
