@@ -170,7 +170,7 @@ export class DeploymentController {
   private async deletePod(pod: Pod, why: string): Promise<void> {
     const result = await this.deps.writer.delete<Pod>(POD, pod.metadata.namespace ?? '', pod.metadata.name, pod.metadata.uid);
     if (result.outcome === 'deleted') {
-      this.deps.pods.removed(result.object);
+      this.deps.pods.removed(result.object ?? pod);
       this.deleted += 1;
       this.sequence.delete(pod.metadata.uid);
       this.deps.logger.info(`deployment controller: deleted pod ${objectKey(pod)} (${why})`);

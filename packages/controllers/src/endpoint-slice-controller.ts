@@ -117,7 +117,7 @@ export class EndpointSliceController {
 
   private async delete(slice: EndpointSlice): Promise<void> {
     const result = await this.deps.writer.delete<EndpointSlice>(ENDPOINT_SLICE, slice.metadata.namespace ?? '', slice.metadata.name, slice.metadata.uid);
-    this.deps.slices.removed(result.outcome === 'deleted' ? result.object : slice);
+    this.deps.slices.removed((result.outcome === 'deleted' ? result.object : undefined) ?? slice);
     if (result.outcome === 'deleted') this.deleted += 1;
   }
 }

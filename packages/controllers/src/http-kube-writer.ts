@@ -60,10 +60,13 @@ export class HttpKubeWriter implements KubeWriter {
     namespace: string,
     name: string,
     uid?: string,
-  ): Promise<{ readonly outcome: 'deleted'; readonly object: T } | { readonly outcome: 'gone' }> {
+  ): Promise<{ readonly outcome: 'deleted'; readonly object: T | undefined } | { readonly outcome: 'gone' }> {
     const body = uid === undefined ? undefined : { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } };
     try {
-      return { outcome: 'deleted', object: (await this.send('DELETE', resourcePath(resource, namespace, name), body)) as T };
+      const answer = await this.send('DELETE', resourcePath(resource, namespace, name), body);
+      // Most kinds answer with the deleted object; some servers send a Status instead.
+      const isObject = typeof answer === 'object' && answer !== null && (answer as { kind?: unknown }).kind !== 'Status';
+      return { outcome: 'deleted', object: isObject ? (answer as T) : undefined };
     } catch (e) {
       // 404: already deleted; 409 on a uid precondition: the name now belongs to another object.
       if (e instanceof KubeApiError && (e.statusCode === 404 || (e.statusCode === 409 && uid !== undefined))) return { outcome: 'gone' };

@@ -1,8 +1,5 @@
 import type { KubeObject, KubeResource } from '@netledger/k8s';
 
-/** What a delete found: the object went away now, or it was already gone (or replaced by another uid). */
-export type DeleteOutcome = 'deleted' | 'gone';
-
 /**
  * The writes the controllers make, a port they own (the informer sources do the reading).
  * An answer of the API server that is an error throws KubeApiError; an unreachable server
@@ -21,7 +18,13 @@ export interface KubeWriter {
   ): Promise<T>;
   /**
    * Deletes an object; with `uid`, only that incarnation of the name. Returns the deleted
-   * object as the server answered it (stamped with the deletion's resourceVersion) or `gone`.
+   * object as the server answered it (stamped with the deletion's resourceVersion; undefined
+   * when the server answered with a Status instead), or `gone`.
    */
-  delete<T extends KubeObject>(resource: KubeResource, namespace: string, name: string, uid?: string): Promise<{ readonly outcome: 'deleted'; readonly object: T } | { readonly outcome: 'gone' }>;
+  delete<T extends KubeObject>(
+    resource: KubeResource,
+    namespace: string,
+    name: string,
+    uid?: string,
+  ): Promise<{ readonly outcome: 'deleted'; readonly object: T | undefined } | { readonly outcome: 'gone' }>;
 }
