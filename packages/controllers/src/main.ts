@@ -1,6 +1,6 @@
 // Composition root of the controller manager process (`netledger up` runs it for the local stack).
 import { KubeConfigError } from '@netledger/k8s';
-import { ConfigError, consoleLogger, onShutdown, removeRunFile, StatusServer, writeRunFile, type RunInfo } from '@netledger/runtime';
+import { ConfigError, consoleLogger, onShutdown, removeRunFile, StatusServer, writeRunFile } from '@netledger/runtime';
 import { CONTROLLERS_HELP, parseControllersArgs, type ControllersConfig } from './controllers-config.js';
 import { startControllers } from './start-controllers.js';
 
@@ -39,9 +39,7 @@ async function run(config: ControllersConfig): Promise<void> {
       return { component: COMPONENT, kind: COMPONENT, healthy: status.synced, pid: process.pid, startedAt, kubeconfig: config.kubeconfig, ...status };
     },
   });
-  // RunInfo's kind lists the components netledger had before the controllers; `netledger status`
-  // reads the /status of any other kind.
-  writeRunFile(config.dataDir, { component: COMPONENT, kind: COMPONENT as RunInfo['kind'], pid: process.pid, statusUrl: server.url, startedAt });
+  writeRunFile(config.dataDir, { component: COMPONENT, kind: 'controllers', pid: process.pid, statusUrl: server.url, startedAt });
   logger.info(`status ${server.url}, kubeconfig ${config.kubeconfig}`);
   onShutdown(
     async (reason) => {

@@ -70,7 +70,7 @@ if (config) {
     { exitWithParent: config.exitWithParent },
   );
   // `netledger status` lists components by their run file; 'runtime' is this process's kind.
-  writeRunFile(config.dataDir, { component, kind: 'runtime' as RunInfo['kind'], pid: process.pid, statusUrl: server.url, startedAt });
+  writeRunFile(config.dataDir, { component, kind: 'runtime', pid: process.pid, statusUrl: server.url, startedAt });
   logger.info(`node ${config.nodeName}: pod CIDR ${podCidr}, CNI ${config.cniPlugin} (${cniConfigPath}), status ${server.url}`);
   runtime = await NodeRuntime.start({
     nodeName: config.nodeName,

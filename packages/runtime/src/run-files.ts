@@ -5,7 +5,7 @@ import type { DataDir } from './data-dir.js';
 /** What a running component tells the rest of the stack about itself. */
 export interface RunInfo {
   readonly component: string;
-  readonly kind: 'service' | 'agent' | 'nats' | 'apiserver' | 'supervisor';
+  readonly kind: 'service' | 'agent' | 'runtime' | 'controllers' | 'nats' | 'apiserver' | 'supervisor';
   readonly pid: number;
   /** Base URL of its status endpoint (`/healthz`, `/status`). */
   readonly statusUrl?: string;

@@ -26,6 +26,9 @@ function serveTcp(port) {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) + 1 });
     res.end(`${body}\n`);
   });
+  // Keep-alive connections stay open as long as the client keeps them (Node closes idle ones
+  // after 5 s by default): long-lived flows are what service and agent changes must not break.
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '0.0.0.0', () => resolve(server));
