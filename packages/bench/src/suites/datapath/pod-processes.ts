@@ -46,9 +46,9 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** Starts echo-server.mjs in the pod and resolves once it listens on `port`. */
-export async function startEchoServer(pod: BenchPod, port: number): Promise<PodProcess> {
-  const child = spawnInPod(pod, ECHO_SERVER, ['--port', String(port)]);
+/** Starts echo-server.mjs in the pod and resolves once it listens on every one of `ports`. */
+export async function startEchoServer(pod: BenchPod, ports: readonly number[]): Promise<PodProcess> {
+  const child = spawnInPod(pod, ECHO_SERVER, ports.flatMap((p) => ['--port', String(p)]));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const kill = (): void => {
@@ -67,7 +67,7 @@ export async function startEchoServer(pod: BenchPod, port: number): Promise<PodP
       });
       child.once('error', reject);
       child.once('exit', (code) => reject(new DatapathBenchError(`echo server in ${pod.netns}`, `exited with ${String(code)} before listening: ${stderr.trim()}`)));
-      setTimeout(() => reject(new DatapathBenchError(`echo server in ${pod.netns}`, `not listening on ${port} after 10 s`)), 10_000).unref();
+      setTimeout(() => reject(new DatapathBenchError(`echo server in ${pod.netns}`, `not listening on ${ports.join(', ')} after 10 s`)), 10_000).unref();
     });
   } catch (e) {
     await stop();
