@@ -195,7 +195,7 @@ describe('netledger apply / get / delete against a local API server', () => {
     const empty = await run(get, { kind: 'pods', namespace: 'default' });
     assert.equal(empty.code, 0);
     assert.equal(empty.err, 'No resources found in default namespace.\n');
-    await assert.rejects(run(get, { kind: 'deployments' }), (e: unknown) => e instanceof CliError && /kind deployments is not supported/.test(e.message));
+    await assert.rejects(run(get, { kind: 'statefulsets' }), (e: unknown) => e instanceof CliError && /kind statefulsets is not supported/.test(e.message));
     await assert.rejects(run(get, { kind: 'pods', output: 'xml' }), /-o xml: expected json, yaml or wide/);
   });
 
