@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import {
   attachHostPrograms,
+  findCgroup2Mount,
   loadDatapathPrograms,
   openDatapathTelemetry,
   writeNodeConfig,
@@ -83,10 +83,10 @@ export class DatapathPrograms {
       return new DatapathPrograms(pinDir, logger, { loaded: false, reason, kubeProxyReplacement: { enabled: false, features: [] } });
     }
     logger.info(`datapath programs ${loaded.reloaded ? 'loaded' : 'already loaded (unchanged object)'} in ${loaded.paths.dir}`);
-    const cgroup = options.cgroupRoot ?? findCgroupRoot();
+    const cgroup = options.cgroupRoot ?? findCgroup2Mount();
     let hostCgroup: string | undefined;
     let hostReason: string | undefined;
-    if (!cgroup) hostReason = 'no cgroup v2 mount found (/sys/fs/cgroup/unified or /sys/fs/cgroup)';
+    if (!cgroup) hostReason = 'no cgroup v2 mount in /proc/mounts';
     else {
       try {
         attachHostPrograms(pinDir, cgroup);
@@ -148,14 +148,6 @@ export class DatapathPrograms {
       return [];
     }
   }
-}
-
-/** The cgroup v2 mount: the hybrid layout's unified directory first, then a pure v2 /sys/fs/cgroup. */
-export function findCgroupRoot(): string | undefined {
-  for (const dir of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
-    if (existsSync(`${dir}/cgroup.procs`) && (existsSync(`${dir}/cgroup.controllers`) || dir.endsWith('unified'))) return dir;
-  }
-  return undefined;
 }
 
 /** Every IPv4 address on this host's interfaces (loopback included: NodePort answers there too), sorted. */

@@ -114,6 +114,7 @@ export { writeNodeConfig, type NodeConfig } from './programs/write-node-config.j
 export { defaultObjectPath } from './programs/default-object-path.js';
 export { findCgroup2Mount } from './programs/cgroup-mount.js';
 export { ProgramLoadError, ProgramAttachError } from './programs/program-errors.js';
+export { runCommand, CommandFailedError } from './programs/run-command.js';
 export { openDatapathTelemetry, type DatapathTelemetry, type DatapathCounter } from './telemetry/open-datapath-telemetry.js';
 
 // Errors

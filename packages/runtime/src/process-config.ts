@@ -135,8 +135,8 @@ export function parseAgentArgs(argv: readonly string[], hostname: string): Agent
   --bpf-pin-dir DIR    where the node's maps and programs are pinned (default /sys/fs/bpf/netledger/<node>)
   --cni-state-dir DIR  where netledger-cni registers this node's endpoints (default ${DEFAULT_CNI_STATE_DIR})
   --bpf-object FILE    the compiled datapath programs (default: bpf/build/netledger.o of this checkout)
-  --cgroup-root DIR    cgroup v2 directory for host-reachable services (default /sys/fs/cgroup/unified
-                       when it is a cgroup v2 mount, else /sys/fs/cgroup)
+  --cgroup-root DIR    cgroup v2 directory for host-reachable services (default: the first cgroup2
+                       mount in /proc/mounts, /sys/fs/cgroup/unified on hybrid systems)
   --bpf-programs on|off  load the datapath programs and attach the host's socket programs when the
                        maps are kernel maps (default on; off: program the maps only)`);
     return undefined;

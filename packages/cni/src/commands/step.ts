@@ -1,5 +1,5 @@
 import { CniError } from '../cni-error.js';
-import { CommandFailedError } from '../net/run-command.js';
+import { CommandFailedError } from '@netledger/datapath';
 
 /**
  * Runs one step of a command; a failure that is not already a CniError becomes one with

@@ -1,4 +1,4 @@
-import { runCommand } from '../net/run-command.js';
+import { runCommand } from '@netledger/datapath';
 import type { EndpointProgramPaths } from './endpoint-programs.js';
 
 interface NetShowEntry {

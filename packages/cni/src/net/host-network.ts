@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { CommandFailedError } from './run-command.js';
+import { CommandFailedError } from '@netledger/datapath';
 import type { IpRunner } from './ip-runner.js';
 
 /** The device holding the router IP in the host's namespace (a dummy, or an ifb where the kernel has no dummy driver). */

@@ -1,5 +1,5 @@
 import type { Tools } from './tools.js';
-import { runCommand } from './run-command.js';
+import { runCommand } from '@netledger/datapath';
 
 /**
  * `ip` in the host's network namespace or, with `netns` (a path such as

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { CommandFailedError } from './run-command.js';
+import { CommandFailedError } from '@netledger/datapath';
 import type { IpRunner } from './ip-runner.js';
 import { hostLinkInfo, type LinkInfo } from './link-info.js';
 

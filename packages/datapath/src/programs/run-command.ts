@@ -15,8 +15,8 @@ export class CommandFailedError extends Error {
 }
 
 /**
- * Runs a command to completion and returns its stdout. Synchronous on purpose: the plugin is a
- * short-lived process doing one thing at a time.
+ * Runs a command to completion and returns its stdout. Synchronous on purpose: its callers (the CNI
+ * plugin, network set-up) are short-lived and do one thing at a time.
  */
 export function runCommand(command: string, args: readonly string[], input?: string): string {
   const r = spawnSync(command, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
