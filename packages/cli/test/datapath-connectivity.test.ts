@@ -105,6 +105,29 @@ class LongLivedClient {
   }
 }
 
+/** `n` new connections (one HTTP request each) from inside a pod; the echo pod that answered each, or the error. */
+async function connectMany(netns: string, ip: string, port: number, n: number): Promise<string[]> {
+  const script = `
+    const http = require('node:http');
+    const [ip, port, n] = process.argv.slice(1);
+    (async () => {
+      for (let i = 0; i < Number(n); i++) {
+        const answer = await new Promise((resolve) => {
+          const req = http.get({ host: ip, port: Number(port), path: '/', agent: false, timeout: 3000 }, (res) => {
+            let body = '';
+            res.on('data', (d) => (body += d));
+            res.on('end', () => { try { resolve(JSON.parse(body).pod); } catch { resolve('bad reply'); } });
+          });
+          req.on('timeout', () => req.destroy(new Error('timeout')));
+          req.on('error', (e) => resolve('error: ' + e.message));
+        });
+        console.log(answer);
+      }
+    })();`;
+  const { stdout } = await run('ip', ['netns', 'exec', netns, process.execPath, '-e', script, ip, String(port), String(n)], { timeout: 120_000 });
+  return stdout.trim().split('\n');
+}
+
 describe('datapath end to end: connectivity check, live policy, service scaling, agent restart', { concurrency: false }, () => {
   const missing = missingCapability();
   let dataDir = '';
@@ -162,13 +185,6 @@ describe('datapath end to end: connectivity check, live policy, service scaling,
     return last!;
   };
   const podOf = async (label: string): Promise<PodJson> => (await waitReady(label, 1))[0]!;
-  const echoName = (p: ProbeJson): string | undefined => {
-    try {
-      return (JSON.parse(p.reply ?? '') as { pod?: string }).pod;
-    } catch {
-      return undefined;
-    }
-  };
 
   before(async () => {
     if (missing) return;
@@ -267,19 +283,18 @@ spec:
     await applyYaml(scale(3));
     const three = await waitReady('echo-b', 3);
     const names = new Set(three.map((p) => p.metadata.name));
-    // New connections reach all three once the LB has them (the slot count follows the EndpointSlice).
-    const seen = new Set<string>();
-    for (let i = 0; i < 60 && seen.size < 3; i++) {
-      const p = await probe(clientPod.metadata.name, echoB);
-      const name = echoName(p);
-      if (p.result === 'connected' && name) seen.add(name);
-    }
-    assert.deepEqual([...seen].sort(), [...names].sort(), 'every replica answered some connection');
-
-    // Long-lived connections, one per backend at least.
     const netns = clientPod.metadata.annotations?.['netledger.io/netns'];
     assert.ok(netns, 'the client pod names its network namespace');
     const [ip, port] = echoB.split(':') as [string, string];
+    // New connections reach all three once the LB has them (the slot count follows the EndpointSlice).
+    let seen = new Set<string>();
+    for (let i = 0; i < 20 && ![...names].every((n) => seen.has(n)); i++) {
+      seen = new Set(await connectMany(netns, ip, Number(port), 30));
+      if (![...names].every((n) => seen.has(n))) await sleep(250);
+    }
+    assert.deepEqual([...seen].sort(), [...names].sort(), 'every replica answered some of 30 new connections');
+
+    // Long-lived connections, one per backend at least.
     const byBackend = new Map<string, { client: LongLivedClient; localPort: number }>();
     for (let i = 0; i < 30 && byBackend.size < 3; i++) {
       const c = new LongLivedClient(netns, ip, Number(port));
@@ -296,11 +311,11 @@ spec:
     const remaining = new Set(two.map((p) => p.metadata.name));
     const removed = [...names].find((n) => !remaining.has(n))!;
     assert.ok(removed);
-    // Let the agent apply the EndpointSlice change, then check.
+    // Let the agent apply the EndpointSlice change (the removed pod's answers stop), then check.
     for (let i = 0; i < 40; i++) {
-      const p = await probe(clientPod.metadata.name, echoB);
-      if (p.result === 'connected' && echoName(p) !== removed) break;
-      await sleep(100);
+      const answers = await connectMany(netns, ip, Number(port), 10);
+      if (!answers.includes(removed) && answers.every((a) => remaining.has(a))) break;
+      await sleep(250);
     }
     for (const [pod, { client, localPort }] of byBackend) {
       if (pod === removed) continue;
@@ -309,11 +324,8 @@ spec:
       assert.equal(r.localPort, localPort, `the connection to ${pod} was replaced by a new one`);
       assert.equal((JSON.parse(r.body ?? '{}') as { pod?: string }).pod, pod);
     }
-    for (let i = 0; i < 20; i++) {
-      const p = await probe(clientPod.metadata.name, echoB);
-      assert.equal(p.result, 'connected', JSON.stringify(p));
-      assert.notEqual(echoName(p), removed, 'a new connection reached the removed backend');
-    }
+    const answers = await connectMany(netns, ip, Number(port), 30);
+    for (const a of answers) assert.ok(remaining.has(a), `a new connection got ${a}, not one of the remaining replicas`);
   });
 
   it('keeps established flows and new probes working while the agent restarts', { skip: missing }, async () => {
