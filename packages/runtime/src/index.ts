@@ -33,3 +33,13 @@ export {
   type Logger,
 } from './service-host.js';
 export { startRelayThread, type RelayHandle, type RelayThreadOptions } from './relay-thread.js';
+export {
+  metricsRegistry,
+  processCounter,
+  processGauge,
+  processHistogram,
+  MetricConflictError,
+  type MetricSpec,
+  type HistogramSpec,
+} from './metrics/metrics-registry.js';
+export { addGaugeSource, type GaugeSample, type GaugeSource } from './metrics/gauge-source.js';

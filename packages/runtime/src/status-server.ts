@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { metricsRegistry } from './metrics/metrics-registry.js';
 
 /** What a component reports about itself. `healthy: false` makes /healthz answer 503. */
 export interface ComponentStatus {
@@ -29,11 +31,14 @@ export interface StatusServerOptions {
   readonly status: () => ComponentStatus | Promise<ComponentStatus>;
   /** Extra read-only queries, served at `/v1/<name>`. */
   readonly queries?: Readonly<Record<string, QueryHandler>>;
+  /** Served at `GET /metrics`; default: the process's registry (metricsRegistry()). */
+  readonly metrics?: Registry;
 }
 
 /**
- * A component's HTTP status endpoint: `GET /healthz` (200 ok or 503 with the reason) and
- * `GET /status` (JSON). Loopback by default; it exposes no write operation.
+ * A component's HTTP status endpoint: `GET /healthz` (200 ok or 503 with the reason),
+ * `GET /status` (JSON) and `GET /metrics` (Prometheus text format). Loopback by default; it
+ * exposes no write operation.
  */
 export class StatusServer {
   private constructor(
@@ -43,6 +48,7 @@ export class StatusServer {
 
   static async start(options: StatusServerOptions): Promise<StatusServer> {
     const queries = options.queries ?? {};
+    const metrics = options.metrics ?? metricsRegistry();
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://status');
       const path = url.pathname;
@@ -57,6 +63,13 @@ export class StatusServer {
               res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message ?? String(e) }));
             },
           );
+        return;
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        metrics.metrics().then(
+          (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+          (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics: ${(e as Error).message ?? String(e)}\n`),
+        );
         return;
       }
       if (req.method !== 'GET' || (path !== '/healthz' && path !== '/status')) {
