@@ -40,6 +40,8 @@ const packages = [
   // bpftool creates and pins the agent's maps (the npm bpf package opens pinned maps but cannot pin).
   { pkg: 'bpftool', present: () => have('bpftool') || existsSync('/usr/sbin/bpftool'), modes: ['start', 'test', 'bench'] },
   { pkg: 'iptables', present: () => have('iptables-save'), modes: ['test'] },
+  // The metrics test scrapes a process with a real Prometheus and queries a series back.
+  { pkg: 'prometheus', present: () => existsSync('/usr/bin/prometheus'), modes: ['test'] },
 ];
 
 function ensureDebianPackages() {
