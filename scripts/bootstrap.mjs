@@ -42,6 +42,8 @@ const packages = [
   { pkg: 'iptables', present: () => have('iptables-save'), modes: ['test'] },
   // The metrics test scrapes a process with a real Prometheus and queries a series back.
   { pkg: 'prometheus', present: () => existsSync('/usr/bin/prometheus'), modes: ['test'] },
+  // The UI's browser test drives Debian's chromium with playwright-core (no browser download).
+  { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium'), modes: ['test'] },
 ];
 
 function ensureDebianPackages() {
