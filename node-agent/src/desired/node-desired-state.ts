@@ -54,6 +54,8 @@ export interface DesiredStateSummary {
   readonly policies: number;
   readonly selectors: number;
   readonly lb: LbSummary;
+  /** Entries of the fullest per-endpoint policy map (each has its own capacity). */
+  readonly largestPolicyMap: number;
   readonly entries: {
     readonly ipcache: number;
     readonly endpoints: number;
@@ -194,7 +196,11 @@ export class NodeDesiredState {
 
   summary(): DesiredStateSummary {
     let policyEntries = 0;
-    for (const t of this.#tables.values()) policyEntries += t.size;
+    let largestPolicyMap = 0;
+    for (const t of this.#tables.values()) {
+      policyEntries += t.size;
+      largestPolicyMap = Math.max(largestPolicyMap, t.size);
+    }
     return {
       identities: this.view.identities.size,
       endpoints: this.view.endpoints.size,
@@ -203,6 +209,7 @@ export class NodeDesiredState {
       policies: this.#policy.policyCount,
       selectors: this.#cache.size,
       lb: this.#lb.summary(),
+      largestPolicyMap,
       entries: {
         ipcache: this.ipcache.size,
         endpoints: this.endpoints.size,

@@ -80,8 +80,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['status'],
     summary: 'health of every component, log sequences, consumer lag',
     help: STATUS_HELP,
-    options: {},
-    run: ({ values, dataDir }) => status(dataDir, parseOutput(str(values, 'output'))),
+    options: { verbose: { type: 'boolean', short: 'v' } },
+    run: ({ values, dataDir }) => status(dataDir, parseOutput(str(values, 'output')), bool(values, 'verbose')),
   },
   {
     words: ['events', 'tail'],

@@ -1,8 +1,9 @@
 import { fetchStatus, isAlive, readRunFiles, type ComponentStatus, type DataDir } from '@netledger/runtime';
 import { printJson, table, type OutputFormat } from '../output.js';
 import { readStackFile } from '../stack-file.js';
+import { verboseLines } from './status-verbose.js';
 
-export const STATUS_HELP = `Usage: netledger status [--data-dir DIR] [-o json]
+export const STATUS_HELP = `Usage: netledger status [--data-dir DIR] [--verbose] [-o json]
 
 Shows each component of the stack running from DIR: health, pid, its event log's last
 sequence and outbox backlog (services), and each consumer's cursor and lag (agents); then, per
@@ -10,7 +11,10 @@ agent, its datapath: where its BPF maps are pinned (or NO DATAPATH and why), whe
 programmed, their entries, any full map and any event it had to skip; whether the datapath
 programs are loaded, and a KubeProxyReplacement line in cilium status's style (True with the
 service features the programs implement, or False and why); packets the datapath dropped, by
-reason.
+reason. --verbose adds, in cilium status --verbose's style: every component's health and
+lag, each agent's KubeProxyReplacement line, IPAM usage per node, every BPF map's entries
+against its capacity, and the controllers that are failing (retrying controller work,
+reconcile errors, full maps, pods that cannot start).
 Exit code 0 when every component is healthy, 1 otherwise.`;
 
 interface ComponentReport {
@@ -22,7 +26,7 @@ interface ComponentReport {
   readonly detail: ComponentStatus | { readonly error: string };
 }
 
-export async function status(dataDir: DataDir, output: OutputFormat): Promise<number> {
+export async function status(dataDir: DataDir, output: OutputFormat, verbose = false): Promise<number> {
   const stack = readStackFile(dataDir);
   const runs = readRunFiles(dataDir);
   const reports: ComponentReport[] = await Promise.all(
@@ -66,6 +70,7 @@ export async function status(dataDir: DataDir, output: OutputFormat): Promise<nu
     if (line) console.log(`\n${r.component} datapath: ${line}`);
     for (const l of programLines(r)) console.log(l);
   }
+  if (verbose) for (const l of verboseLines(reports.map((r) => ({ ...r, detail: r.detail as unknown as Record<string, unknown> })))) console.log(l);
   return healthy ? 0 : 1;
 }
 
