@@ -19,6 +19,7 @@ import { DeliveryCursor } from './internal/delivery-cursor.js';
 import { LazyCursorSaver } from './internal/lazy-cursor-saver.js';
 import { streamBounds, type StreamBounds } from './internal/stream-probe.js';
 import { WakeSignal } from './internal/wake-signal.js';
+import { trackRunningConsumer, type RunningConsumer } from './running-consumers.js';
 
 /** Where a consumer stands, for status pages, health checks and tests. */
 export interface ConsumerStatus {
@@ -72,13 +73,14 @@ const RETRY_MAX_MS = 2000;
  * reported and stepped over. Messages that are not valid events are counted, reported and
  * skipped. A failed apply is retried, never skipped.
  */
-export class EventConsumer {
+export class EventConsumer implements RunningConsumer {
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
-  private readonly service: ServiceName;
+  readonly service: ServiceName;
   private readonly stream: string;
   private readonly registry: EventRegistry;
-  private readonly name: string;
+  /** The cursor key. */
+  readonly name: string;
   private readonly handler: EventHandler;
   private readonly onMalformed: EventConsumerOptions['onMalformed'];
   private readonly saver: LazyCursorSaver;
@@ -140,11 +142,13 @@ export class EventConsumer {
     }
     this.stopWatching = watchConnection(this.nc, (s) => this.onStatus(s));
     this.loop = this.run();
+    trackRunningConsumer(this, true);
   }
 
   /** Stops delivery after the event in hand and saves the cursor. */
   async stop(): Promise<void> {
     if (!this.loop) return;
+    trackRunningConsumer(this, false);
     this.stopping = true;
     this.retryWake.fire();
     void this.messages?.close();

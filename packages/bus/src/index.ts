@@ -7,6 +7,7 @@ export { FileCursorStore } from './file-cursor-store.js';
 export { MemoryCursorStore } from './memory-cursor-store.js';
 export type { EventHandler } from './event-handler.js';
 export { EventConsumer, type EventConsumerOptions, type ConsumerStatus } from './event-consumer.js';
+export { runningConsumers, type RunningConsumer } from './running-consumers.js';
 export {
   BusError,
   NatsNotInstalledError,

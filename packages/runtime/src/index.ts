@@ -39,7 +39,13 @@ export {
   processGauge,
   processHistogram,
   MetricConflictError,
-  type MetricSpec,
-  type HistogramSpec,
 } from './metrics/metrics-registry.js';
+export type { MetricSpec, HistogramSpec } from './metrics/metric-spec.js';
 export { addGaugeSource, type GaugeSample, type GaugeSource } from './metrics/gauge-source.js';
+export {
+  EVENTS_APPENDED,
+  OUTBOX_BACKLOG,
+  CONSUMER_LAG_EVENTS,
+  CONSUMER_LAG_SECONDS,
+  RUNTIME_METRICS,
+} from './metrics/runtime-metric-specs.js';

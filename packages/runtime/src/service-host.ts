@@ -1,6 +1,7 @@
 import type { EventRegistry } from '@netledger/contracts';
 import type { EventLog } from '@netledger/eventlog';
 import type { ClusterSources } from '@netledger/k8s';
+import { serviceMetrics } from './metrics/service-metrics.js';
 import { notifyingEventLog } from './notifying-event-log.js';
 import { startRelayThread } from './relay-thread.js';
 import type { ServiceConfig } from './process-config.js';
@@ -63,7 +64,11 @@ export async function runService(
     await rawLog.close();
     throw e;
   });
-  const log = notifyingEventLog(rawLog, () => relay.notify());
+  const metrics = serviceMetrics(config.service, rawLog);
+  const log = notifyingEventLog(rawLog, (appended) => {
+    relay.notify();
+    metrics.appended(appended);
+  });
   const startedAt = new Date().toISOString();
 
   const status = async (): Promise<ComponentStatus> => {
@@ -99,6 +104,7 @@ export async function runService(
       if (!drained) logger.error(`${config.service}: stopping with unpublished events in the outbox; they are published at the next start`);
       await relay.stop();
       await server.stop();
+      metrics.stop();
       await rawLog.close();
     },
   };

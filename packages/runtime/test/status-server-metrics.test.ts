@@ -36,7 +36,7 @@ test('a metric asked for twice is the same metric; another type or label set und
   assert.equal(processHistogram({ name: 'netledger_test_delay_seconds', help: 'Delay.', labelNames: [], buckets: [0.1, 1] }), h);
 });
 
-test('a computed gauge reports every source's samples at scrape time and forgets a removed one', async () => {
+test('a computed gauge reports the samples of every source at scrape time and forgets a removed one', async () => {
   const spec = { name: 'netledger_test_backlog', help: 'Backlog.', labelNames: ['service'] } as const;
   let backlog = 4;
   const removeA = addGaugeSource(spec, () => [{ labels: { service: 'a' }, value: backlog }]);

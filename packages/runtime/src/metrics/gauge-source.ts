@@ -1,5 +1,6 @@
 import { Gauge } from 'prom-client';
-import { MetricConflictError, metricsRegistry, type MetricSpec } from './metrics-registry.js';
+import type { MetricSpec } from './metric-spec.js';
+import { MetricConflictError, metricsRegistry } from './metrics-registry.js';
 
 /** One sample of a computed gauge. */
 export interface GaugeSample<L extends string> {
@@ -10,7 +11,7 @@ export interface GaugeSample<L extends string> {
 /** Computes a gauge's samples at scrape time; an error drops this source's samples from that scrape. */
 export type GaugeSource<L extends string> = () => Iterable<GaugeSample<L>> | Promise<Iterable<GaugeSample<L>>>;
 
-const sources = new Map<string, Set<GaugeSource<string>>>();
+const sources = new Map<string, { readonly labelNames: string; readonly set: Set<GaugeSource<string>> }>();
 
 /**
  * Adds a source to the process's gauge named by `spec`: the gauge is computed at scrape time
@@ -20,14 +21,18 @@ const sources = new Map<string, Set<GaugeSource<string>>>();
  * removes the source, which the component calls when it stops.
  */
 export function addGaugeSource<L extends string>(spec: MetricSpec<L>, source: GaugeSource<L>): () => void {
-  let set = sources.get(spec.name);
-  if (!set) {
+  const labelNames = spec.labelNames.join(',');
+  let entry = sources.get(spec.name);
+  if (entry && entry.labelNames !== labelNames) {
+    throw new MetricConflictError(spec.name, `already computed with labels [${entry.labelNames}], not [${labelNames}]`);
+  }
+  if (!entry) {
     if (metricsRegistry().getSingleMetric(spec.name)) {
       throw new MetricConflictError(spec.name, 'already registered as a metric that is not computed from sources');
     }
     const own = new Set<GaugeSource<string>>();
-    set = own;
-    sources.set(spec.name, own);
+    entry = { labelNames, set: own };
+    sources.set(spec.name, entry);
     new Gauge<L>({
       ...spec,
       labelNames: [...spec.labelNames],
@@ -47,6 +52,7 @@ export function addGaugeSource<L extends string>(spec: MetricSpec<L>, source: Ga
       },
     });
   }
+  const { set } = entry;
   const added = source as GaugeSource<string>;
   set.add(added);
   return () => {

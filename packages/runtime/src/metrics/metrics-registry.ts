@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerConsumerLagGauges } from './consumer-lag-gauges.js';
+import type { HistogramSpec, MetricSpec } from './metric-spec.js';
 
 let registry: Registry | undefined;
 
 /**
  * The process's one Prometheus registry, created on first use with prom-client's default
- * Node process metrics (`process_*`, `nodejs_*`). Every StatusServer serves it at `/metrics`.
+ * Node process metrics (`process_*`, `nodejs_*`) and the lag of the process's event consumers.
+ * Every StatusServer serves it at `/metrics`.
  * One per process rather than one per component: a test or a `netledger up --foreground` may
  * host several components in one process, and Prometheus scrapes a process, not a component.
  */
@@ -12,6 +15,7 @@ export function metricsRegistry(): Registry {
   if (!registry) {
     registry = new Registry();
     collectDefaultMetrics({ register: registry });
+    registerConsumerLagGauges(registry);
   }
   return registry;
 }
@@ -25,18 +29,6 @@ export class MetricConflictError extends Error {
     super(`metric ${metric}: ${reason}`);
     this.name = 'MetricConflictError';
   }
-}
-
-/** What names a metric: prom-client's name, help and label names. */
-export interface MetricSpec<L extends string> {
-  readonly name: string;
-  readonly help: string;
-  readonly labelNames: readonly L[];
-}
-
-/** A histogram's spec with its bucket upper bounds (seconds for `_seconds` metrics). */
-export interface HistogramSpec<L extends string> extends MetricSpec<L> {
-  readonly buckets: readonly number[];
 }
 
 // Components hosted twice in one process (tests) share the metric rather than failing to
