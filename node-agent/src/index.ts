@@ -5,3 +5,13 @@ export { NodeDesiredState, type DesiredStateSummary } from './desired/node-desir
 export { DatapathReconciler, type ReconcilerStatus, type MapFullRecord } from './reconcile/datapath-reconciler.js';
 export type { ReconcileStats } from './reconcile/reconcile-stats.js';
 export { openDatapath, DatapathRequiredError, type OpenedDatapath } from './open-datapath.js';
+export type { Flow, FlowEndpoint, FlowPolicy, FlowService, FlowVerdict } from './flows/flow.js';
+export { DEFAULT_DENY_RULE } from './flows/flow.js';
+export { matchesFlowFilter, compileFlowFilter, parseFlowFilter, FlowFilterError, type FlowFilter, type FlowPredicate } from './flows/flow-filter.js';
+export { parseFlowQuery, encodeFlowReplies, type FlowQuery, type FlowQueryReply } from './flows/flow-query.js';
+export { FLOWS_SUBJECT_PREFIX, FLOWS_QUERY_SUBJECT, FLOWS_ALL_SUBJECT, flowSubject } from './flows/flow-subjects.js';
+export { FlowRing, FLOW_RING_CAPACITY } from './flows/flow-ring.js';
+export { FlowObserver, type FlowObserverOptions, type FlowObserverStatus, type FlowSource } from './flows/flow-observer.js';
+export { FlowContext } from './flows/flow-context.js';
+export { FlowClock, type ClockReading } from './flows/flow-clock.js';
+export { enrichFlow, tcpFlagNames } from './flows/enrich-flow.js';

@@ -7,6 +7,8 @@ import { DatapathDriver } from './datapath-driver.js';
 import { DatapathPrograms } from './datapath-programs.js';
 import { EndpointRegistrations } from './endpoint-registrations.js';
 import { EventTally } from './event-tally.js';
+import { FlowContext } from './flows/flow-context.js';
+import { openFlowObserver } from './flows/open-flow-observer.js';
 import { openDatapath } from './open-datapath.js';
 
 export interface RunningAgent {
@@ -45,6 +47,8 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
     maps.kind === 'pinned' && config.bpfPrograms
       ? DatapathPrograms.start({ pinDir: config.bpfPinDir, objectPath: config.bpfObject, cgroupRoot: config.cgroupRoot, required: config.datapath === 'bpf' }, logger)
       : undefined;
+  // Flows are enriched from what the streams say; they exist only where programs write them.
+  const flowContext = programs?.loaded ? new FlowContext(driver.desired.view.identities) : undefined;
   const registrations = new EndpointRegistrations(config.cniStateDir, logger, (byIp) => {
     driver.setInterfaces(new Map([...byIp].map(([ip, r]) => [ip, r.hostIfindex])));
     // The CNI plugin adds the router address with the node's first pod.
@@ -72,11 +76,14 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
       handler: {
         apply: (event) => {
           tally.apply(event);
-          return target.apply(event);
+          const applied = target.apply(event);
+          flowContext?.apply(event);
+          return applied;
         },
         reset: () => {
           tally.reset();
           target.reset();
+          flowContext?.reset(service);
           void releaseWhenCaughtUp(service);
         },
       },
@@ -89,6 +96,7 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
     while (f && !stopping && !(await f.consumer.waitInSync(1000)));
     if (!stopping) driver.release(f!.service);
   };
+  const flows = flowContext && openFlowObserver(config.bpfPinDir, { node: config.nodeName, context: flowContext, nc, logger });
   for (const f of followed) await f.consumer.start();
   const startedAt = new Date().toISOString();
 
@@ -101,6 +109,8 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
       if (all.every(Boolean)) {
         const stats = driver.startProgramming();
         logger.info(`datapath: every stream caught up; programmed ${maps.location} (${stats.updates} updates, ${stats.deletes} deletes)`);
+        // Flows are read from now on, enriched against the whole cluster.
+        flows?.begin();
         return true;
       }
     }
@@ -133,6 +143,7 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
         registeredEndpoints: registrations.current.size,
         cniStateDir: config.cniStateDir,
       },
+      flows: flows?.status() ?? { reading: false, reason: flowContext ? 'the flow ring could not be opened' : 'no datapath programs' },
       consumers,
     };
   };
@@ -160,6 +171,7 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
       removeRunFile(config.dataDir, component);
       registrations.stop();
       programs?.stop();
+      flows?.stop();
       for (const f of followed) await f.consumer.stop();
       await programming;
       driver.flush();
