@@ -1,0 +1,11 @@
+export { parseUiArgs, UI_HELP, type UiConfig } from './ui-config.js';
+export { startUi, UI_COMPONENT, type RunningUi } from './start-ui.js';
+export { UiApi, type UiApiSources, type ServiceMapAnswer } from './ui-api.js';
+export { buildServiceMap, type ServiceMapInput } from './servicemap/build-service-map.js';
+export type { ServiceMap, MapGroup, MapNode, MapNodeKind, MapEdge, MapEdgeKind, EdgeVerdict } from './servicemap/service-map.js';
+export type { FlowSource, FlowQueryResult } from './flows/flow-source.js';
+export type { ClusterObjects } from './cluster/cluster-objects.js';
+export type { PoliciesByNamespace } from './policies/fetch-policies.js';
+export type { PolicySummary, SubjectSummary, RuleSummary } from './policies/policy-summary.js';
+export type { HistoryResult, HistoryEvent } from './history/read-history.js';
+export { ApiError } from './http/api-error.js';
