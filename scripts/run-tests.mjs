@@ -39,7 +39,7 @@ if (tsc.status !== 0) {
 
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files.map((f) => relative(root, f))],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=420000', ...files.map((f) => relative(root, f))],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

@@ -85,7 +85,8 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     assert.equal(status.healthy, true);
     assert.deepEqual(
       status.components.map((c) => c.component),
-      ['agent-node-a', 'apiserver', 'identity', 'lb', 'nats', 'policy'],
+      // The node runtime runs pods as network namespaces, so up starts it only as root.
+      ['agent-node-a', 'apiserver', 'controllers', 'identity', 'lb', 'nats', 'policy', ...(process.getuid?.() === 0 ? ['runtime-node-a'] : [])],
     );
     pids = status.components.map((c) => c.pid);
     const identity = status.components.find((c) => c.component === 'identity')!;
