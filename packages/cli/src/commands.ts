@@ -11,6 +11,7 @@ import { down, DOWN_HELP } from './commands/down.js';
 import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
 import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
+import { observe, OBSERVE_HELP } from './commands/observe.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
 import { endpointList, ENDPOINT_LIST_HELP } from './commands/endpoint-list.js';
@@ -96,6 +97,58 @@ export const COMMANDS: readonly CommandSpec[] = [
         count: integer(values, 'n', '20', 1, 1_000_000),
         follow: bool(values, 'follow'),
         output: parseOutput(str(values, 'output')),
+      }),
+  },
+  {
+    words: ['observe'],
+    summary: 'flows of every node (Hubble-style filters), with the policy that allowed or denied each',
+    help: OBSERVE_HELP,
+    options: {
+      'from-pod': { type: 'string' },
+      'to-pod': { type: 'string' },
+      pod: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      'from-label': { type: 'string' },
+      'to-label': { type: 'string' },
+      'from-ip': { type: 'string' },
+      'to-ip': { type: 'string' },
+      port: { type: 'string' },
+      protocol: { type: 'string' },
+      verdict: { type: 'string' },
+      'drop-reason': { type: 'string' },
+      service: { type: 'string' },
+      node: { type: 'string' },
+      last: { type: 'string' },
+      since: { type: 'string' },
+      follow: { type: 'boolean', short: 'f' },
+      'print-node-name': { type: 'boolean' },
+      nats: { type: 'string' },
+      'wait-ms': { type: 'string' },
+    },
+    run: ({ values, dataDir }) =>
+      observe({
+        dataDir,
+        fromPod: str(values, 'from-pod'),
+        toPod: str(values, 'to-pod'),
+        pod: str(values, 'pod'),
+        namespace: str(values, 'namespace'),
+        fromLabel: str(values, 'from-label'),
+        toLabel: str(values, 'to-label'),
+        fromIp: str(values, 'from-ip'),
+        toIp: str(values, 'to-ip'),
+        port: str(values, 'port'),
+        protocol: str(values, 'protocol'),
+        verdict: str(values, 'verdict'),
+        dropReason: str(values, 'drop-reason'),
+        service: str(values, 'service'),
+        node: str(values, 'node'),
+        last: str(values, 'last'),
+        since: str(values, 'since'),
+        follow: bool(values, 'follow'),
+        output: str(values, 'output'),
+        printNodeName: bool(values, 'print-node-name'),
+        nats: str(values, 'nats'),
+        waitMs: str(values, 'wait-ms'),
       }),
   },
   {
