@@ -1,9 +1,10 @@
 import type { EventEnvelope, ServiceName } from '@netledger/contracts';
 import type { EventHandler } from '@netledger/bus';
 import type { DatapathMaps } from '@netledger/datapath';
-import type { Logger } from '@netledger/runtime';
+import { addGaugeSource, processHistogram, type Histogram, type Logger } from '@netledger/runtime';
 import { NodeDesiredState, type DesiredStateSummary } from './desired/node-desired-state.js';
 import { DatapathReconciler, type ReconcilerStatus } from './reconcile/datapath-reconciler.js';
+import { MAP_PRESSURE, POLICY_IMPLEMENTATION_DELAY, RECONCILE_DURATION } from './reconcile/datapath-metric-specs.js';
 import type { ReconcileStats } from './reconcile/reconcile-stats.js';
 
 /** An event the desired state could not take: counted, reported, skipped. */
@@ -32,6 +33,9 @@ export interface DatapathDriverStatus {
 // are full (or writes wait on them), runs are retried at this interval.
 const RETRY_MS = 1000;
 
+// The policy events whose implementation delay is measured: changes of what is in force.
+const POLICY_CHANGES: ReadonlySet<string> = new Set(['PolicyAccepted', 'PolicyDeleted']);
+
 /**
  * Between the consumers and the maps: each event goes into the desired state at once; the
  * reconciler runs once per burst (after the events that arrived together), and only after
@@ -52,13 +56,23 @@ export class DatapathDriver {
   #lastError: string | undefined;
   /** Streams re-bootstrapping after a gap: no writes until they caught up again. */
   readonly #held = new Set<ServiceName>();
+  readonly #nodeName: string;
+  /** Append times (ms) of the live policy changes in the desired state whose map writes have not all landed yet. */
+  #policyChangeTimes: number[] = [];
+  readonly #policyDelay: Histogram<'node'> = processHistogram(POLICY_IMPLEMENTATION_DELAY);
+  readonly #reconcileDuration: Histogram<'node'> = processHistogram(RECONCILE_DURATION);
+  readonly #removeMapPressure: () => void;
 
   constructor(nodeName: string, maps: DatapathMaps, logger: Logger) {
     this.#logger = logger;
+    this.#nodeName = nodeName;
     this.desired = new NodeDesiredState({ nodeName });
     this.reconciler = new DatapathReconciler(this.desired, maps, {
       onMapFull: (record, error) => logger.error(`map full: ${error.message} (${record.pending} entries wait for it)`),
     });
+    this.#removeMapPressure = addGaugeSource(MAP_PRESSURE, () =>
+      this.reconciler.mapFill().map((f) => ({ labels: { map: f.map, node: nodeName }, value: f.capacity > 0 ? f.entries / f.capacity : 0 })),
+    );
   }
 
   /** The consumer handler for one stream. */
@@ -74,6 +88,11 @@ export class DatapathDriver {
           this.#logger.error(`${service} seq ${event.seq} (${event.type}) skipped: ${(e as Error).message}`);
         }
         this.#eventsSinceRun += 1;
+        // Only live changes: events replayed at start or after a re-bootstrap are old, and
+        // their age says nothing about how fast this node implements a change.
+        if (service === 'policy' && POLICY_CHANGES.has(event.type) && this.#programming && !this.#held.has(service)) {
+          this.#policyChangeTimes.push(Date.parse(event.time));
+        }
         this.#schedule();
       },
       reset: () => {
@@ -123,6 +142,7 @@ export class DatapathDriver {
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#retry);
+    this.#removeMapPressure();
   }
 
   status(): DatapathDriverStatus {
@@ -162,7 +182,10 @@ export class DatapathDriver {
       this.#logger.error(`datapath reconcile failed: ${this.#lastError}`);
       stats = { updates: 0, deletes: 0, byMap: {} };
     }
-    this.#lastRun = { at: new Date().toISOString(), ms: performance.now() - t0, events, stats };
+    const ms = performance.now() - t0;
+    this.#lastRun = { at: new Date().toISOString(), ms, events, stats };
+    this.#reconcileDuration.observe({ node: this.#nodeName }, ms / 1000);
+    this.#observePolicyChanges();
     clearTimeout(this.#retry);
     this.#retry = undefined;
     if ((this.#lastError !== undefined || this.reconciler.pendingOperations > 0) && !this.#stopped) {
@@ -170,5 +193,17 @@ export class DatapathDriver {
       this.#retry.unref();
     }
     return stats;
+  }
+
+  /**
+   * A policy change is implemented once a run ended with nothing pending: the run that wrote
+   * its entries, or a later one when a full map or a failed call held some back (the change
+   * may be among them; which key came from which change is not tracked).
+   */
+  #observePolicyChanges(): void {
+    if (this.#policyChangeTimes.length === 0 || this.#lastError !== undefined || this.reconciler.pendingOperations > 0) return;
+    const now = Date.now();
+    for (const t of this.#policyChangeTimes) this.#policyDelay.observe({ node: this.#nodeName }, Math.max(0, now - t) / 1000);
+    this.#policyChangeTimes = [];
   }
 }

@@ -30,6 +30,14 @@ export interface MapFullRecord {
   readonly endpointId?: number;
 }
 
+/** How full one map is, from what the reconciler knows (no map is read for it). */
+export interface MapFill {
+  /** The map's name; `nl_policy` stands for the fullest per-endpoint policy map. */
+  readonly map: string;
+  readonly entries: number;
+  readonly capacity: number;
+}
+
 export interface ReconcilerStatus {
   readonly started: boolean;
   readonly runs: number;
@@ -129,6 +137,23 @@ export class DatapathReconciler {
     for (const sync of this.#globalSyncs()) pending += sync.pendingCount;
     for (const sync of this.#policies.values()) pending += sync.pendingCount;
     return pending;
+  }
+
+  /**
+   * The fill of every map it writes, cheap enough for every scrape (no map is read: pending
+   * keys correct the desired sizes). Policy maps are summed up as the fullest of them, since
+   * the one closest to full is what fails first. Empty before the first start.
+   */
+  mapFill(): MapFill[] {
+    if (!this.#started) return [];
+    const fills: MapFill[] = this.#globalSyncs().map((s) => ({ map: s.map.name, entries: s.mapEntries(), capacity: s.map.capacity }));
+    let fullest: MapFill | undefined;
+    for (const sync of this.#policies.values()) {
+      const fill = { map: POLICY_STAT, entries: sync.mapEntries(), capacity: sync.map.capacity };
+      if (!fullest || fill.entries / fill.capacity > fullest.entries / fullest.capacity) fullest = fill;
+    }
+    if (fullest) fills.push(fullest);
+    return fills;
   }
 
   status(): ReconcilerStatus {

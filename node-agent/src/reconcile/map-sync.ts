@@ -1,6 +1,8 @@
 import { isMapFullError, type DatapathMap, type MapEntry, type MapFullError } from '@netledger/datapath';
+import { processCounter, type Counter } from '@netledger/runtime';
 import type { DesiredMap, TableChanges } from '../desired/desired-map.js';
 import { structurallyEqual } from '../desired/structurally-equal.js';
+import { MAP_OPERATIONS } from './datapath-metric-specs.js';
 import type { OperationCounter } from './reconcile-stats.js';
 
 /** How an apply step ended: every operation landed, or the map filled up. */
@@ -10,10 +12,12 @@ export type ApplyOutcome =
 
 /** The key-independent face of a MapSync. */
 export interface SyncProgress {
-  readonly map: { readonly name: string };
+  readonly map: { readonly name: string; readonly capacity: number };
   readonly pendingCount: number;
   hasPendingUpserts(): boolean;
   pendingUpsertCount(): number;
+  /** Entries the map holds now (without reading it). */
+  mapEntries(): number;
   diffAgainstMap(): void;
   takeTableChanges(): void;
 }
@@ -33,9 +37,10 @@ export interface SyncProgress {
 export class MapSync<K, V> implements SyncProgress {
   /** Pending key -> what the map holds for it now (undefined: nothing). */
   readonly #pending = new Map<string, V | undefined>();
+  readonly #operations: Counter<'map' | 'operation' | 'outcome'> = processCounter(MAP_OPERATIONS);
 
   constructor(
-    /** Name in stats (`nl_policy` for every policy map). */
+    /** Name in stats and metrics (`nl_policy` for every policy map). */
     readonly statName: string,
     readonly map: DatapathMap<K, V>,
     readonly table: DesiredMap<K, V>,
@@ -107,6 +112,20 @@ export class MapSync<K, V> implements SyncProgress {
     return false;
   }
 
+  /**
+   * Entries the map holds now, from what is known without reading it: the desired map's size,
+   * corrected by the pending keys (the map holds an entry for a pending key exactly when its
+   * remembered value is defined). Exact once the sync started from a dump or an empty map.
+   */
+  mapEntries(): number {
+    let n = this.table.size;
+    for (const [keyString, actual] of this.#pending) {
+      if (actual !== undefined) n++;
+      if (this.table.getByKeyString(keyString) !== undefined) n--;
+    }
+    return n;
+  }
+
   pendingUpsertCount(): number {
     let n = 0;
     for (const keyString of this.#pending.keys()) if (this.table.getByKeyString(keyString) !== undefined) n++;
@@ -119,22 +138,38 @@ export class MapSync<K, V> implements SyncProgress {
     try {
       this.map.update(entries.map(({ key, value }) => ({ key, value })));
     } catch (e) {
-      if (!isMapFullError(e)) throw e;
+      if (!isMapFullError(e)) {
+        this.#count('update', 'error', 1);
+        throw e;
+      }
       const written = Math.max(0, Math.min(e.written, entries.length));
       for (let i = 0; i < written; i++) this.#pending.delete(entries[i]!.keyString);
       counter.add(this.statName, written, 0);
+      this.#count('update', 'ok', written);
+      this.#count('update', 'map_full', 1);
       return { ok: false, written, error: e, pending: entries.length - written };
     }
     for (const e of entries) this.#pending.delete(e.keyString);
     counter.add(this.statName, entries.length, 0);
+    this.#count('update', 'ok', entries.length);
     return { ok: true, written: entries.length };
   }
 
   applyDeletes(keys: ReadonlyArray<{ readonly key: K; readonly keyString: string }>, counter: OperationCounter): void {
     if (keys.length === 0) return;
-    this.map.delete(keys.map((k) => k.key));
+    try {
+      this.map.delete(keys.map((k) => k.key));
+    } catch (e) {
+      this.#count('delete', 'error', 1);
+      throw e;
+    }
     for (const k of keys) this.#pending.delete(k.keyString);
     counter.add(this.statName, 0, keys.length);
+    this.#count('delete', 'ok', keys.length);
+  }
+
+  #count(operation: 'update' | 'delete', outcome: 'ok' | 'map_full' | 'error', n: number): void {
+    if (n > 0) this.#operations.inc({ map: this.statName, operation, outcome }, n);
   }
 
   /** Forgets pending work (the map itself is going away). */

@@ -48,4 +48,11 @@ export class DataDir {
   runFile(component: string): string {
     return join(this.run, `${component}.json`);
   }
+  /** Prometheus file-based discovery: one targets file per component that serves /metrics. */
+  get metricsTargets(): string {
+    return join(this.root, 'metrics-targets');
+  }
+  metricsTargetFile(component: string): string {
+    return join(this.metricsTargets, `${component}.json`);
+  }
 }

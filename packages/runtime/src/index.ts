@@ -41,6 +41,8 @@ export {
   MetricConflictError,
 } from './metrics/metrics-registry.js';
 export type { MetricSpec, HistogramSpec } from './metrics/metric-spec.js';
+// The metric types callers hold, so they need no dependency of their own on prom-client.
+export type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export { addGaugeSource, type GaugeSample, type GaugeSource } from './metrics/gauge-source.js';
 export {
   EVENTS_APPENDED,

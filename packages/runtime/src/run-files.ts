@@ -2,6 +2,10 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { DataDir } from './data-dir.js';
 
+// Kinds whose status URL is a StatusServer (and so serves /metrics); nats and the API server
+// report other endpoints.
+const SERVES_METRICS: ReadonlySet<string> = new Set(['service', 'agent', 'runtime', 'controllers', 'ui']);
+
 /** What a running component tells the rest of the stack about itself. */
 export interface RunInfo {
   readonly component: string;
@@ -12,17 +16,28 @@ export interface RunInfo {
   readonly startedAt: string;
 }
 
-/** Writes a component's run file atomically, so readers never see half of it. */
+/**
+ * Writes a component's run file atomically, so readers never see half of it. A component with
+ * a status endpoint also gets a Prometheus targets file (file_sd_configs format) in
+ * `metrics-targets/`, so one glob in prometheus.yml scrapes every component of the stack.
+ */
 export function writeRunFile(dataDir: DataDir, info: RunInfo): void {
-  mkdirSync(dataDir.run, { recursive: true });
-  const file = dataDir.runFile(info.component);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info, null, 2));
-  renameSync(tmp, file);
+  writeAtomically(dataDir.run, dataDir.runFile(info.component), JSON.stringify(info, null, 2));
+  if (info.statusUrl === undefined || !SERVES_METRICS.has(info.kind)) return;
+  const target = [{ targets: [new URL(info.statusUrl).host], labels: { component: info.component, kind: info.kind } }];
+  writeAtomically(dataDir.metricsTargets, dataDir.metricsTargetFile(info.component), `${JSON.stringify(target, null, 2)}\n`);
 }
 
 export function removeRunFile(dataDir: DataDir, component: string): void {
+  rmSync(dataDir.metricsTargetFile(component), { force: true });
   rmSync(dataDir.runFile(component), { force: true });
+}
+
+function writeAtomically(dir: string, file: string, text: string): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** Every component's run file; unreadable files are skipped (a component may be writing it). */

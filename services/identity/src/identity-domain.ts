@@ -2,14 +2,15 @@ import { EventValidationError, type Cause } from '@netledger/contracts';
 import { isConcurrencyError, type AppendRequest, type AppendResult } from '@netledger/eventlog';
 import type { KubeObject, Namespace, ObjectChange, ObjectSource, Pod, PolicyObject } from '@netledger/k8s';
 import type { PolicyKind } from '@netledger/policy-engine';
-import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
+import { addGaugeSource, type QueryHandler, type ServiceContext, type ServiceDomain } from '@netledger/runtime';
 import { decideEndpoints, type PodChange } from './decide-endpoints.js';
 import { decideGarbageCollection } from './decide-garbage-collection.js';
 import { decidePolicyCidrs, type PolicyCidrChange } from './decide-policy-cidrs.js';
 import { decideReservedIdentities } from './decide-reserved-identities.js';
+import { IDENTITIES, UNREFERENCED_IDENTITIES } from './identity-metric-specs.js';
 import { resolveIdentityOptions, type IdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
 import { listEndpoints, listIdentities } from './identity-queries.js';
-import { emptyIdentityState, type IdentityState } from './identity-state.js';
+import { emptyIdentityState, type IdentityScope, type IdentityState } from './identity-state.js';
 import { LabelFilter } from './label-filter.js';
 import { LoggedIdentityState } from './logged-identity-state.js';
 import { ObservedCluster, type Touched } from './observed-cluster.js';
@@ -54,6 +55,7 @@ export class IdentityDomain implements ServiceDomain {
   private gcTimer: NodeJS.Timeout | undefined;
   private synced = false;
   private stopped = false;
+  private readonly removeMetrics: Array<() => void> = [];
 
   private failedAllocations = 0;
   private invalidPods = 0;
@@ -109,6 +111,11 @@ export class IdentityDomain implements ServiceDomain {
     await this.settled();
     this.gcTimer = setInterval(() => this.requestGc(), this.options.gcIntervalMs);
     this.gcTimer.unref();
+    // Computed at scrape time from the state: allocating costs nothing more.
+    this.removeMetrics.push(
+      addGaugeSource(IDENTITIES, () => Object.entries(this.liveIdentities().byScope).map(([kind, value]) => ({ labels: { kind }, value }))),
+      addGaugeSource(UNREFERENCED_IDENTITIES, () => [{ labels: {}, value: this.state.unreferenced.size }]),
+    );
     context.logger.info(
       `${this.state.endpoints.size} endpoints, ${this.state.byLabels.size} identities in force (${this.liveIdentities().cidr} CIDR); ` +
         `cluster range ${this.options.clusterRange.first}-${this.options.clusterRange.last}, gc grace ${this.options.gcGraceMs / 1000}s`,
@@ -117,6 +124,7 @@ export class IdentityDomain implements ServiceDomain {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const remove of this.removeMetrics.splice(0)) remove();
     clearInterval(this.gcTimer);
     clearTimeout(this.retryTimer);
     for (const s of this.sources) await s.stop();
@@ -169,15 +177,15 @@ export class IdentityDomain implements ServiceDomain {
     };
   }
 
-  private liveIdentities(): { all: number; cidr: number } {
+  private liveIdentities(): { all: number; cidr: number; byScope: Record<IdentityScope, number> } {
+    const byScope: Record<IdentityScope, number> = { reserved: 0, cluster: 0, cidr: 0 };
     let all = 0;
-    let cidr = 0;
     for (const r of this.state.identities.values()) {
       if (!r.live) continue;
       all++;
-      if (r.scope === 'cidr') cidr++;
+      byScope[r.scope]++;
     }
-    return { all, cidr };
+    return { all, cidr: byScope.cidr, byScope };
   }
 
   private onPolicy(kind: PolicyKind, change: ObjectChange<PolicyObject>): void {

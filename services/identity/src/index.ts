@@ -1,4 +1,5 @@
 export { IdentityDomain } from './identity-domain.js';
+export { IDENTITIES, UNREFERENCED_IDENTITIES, IDENTITY_METRICS } from './identity-metric-specs.js';
 export {
   RESERVED_IDENTITIES,
   FIRST_CLUSTER_IDENTITY,
