@@ -22,7 +22,7 @@ interface NodeDraft {
   pods: Set<string>;
   address?: string;
   ports?: string[];
-  history?: string;
+  history: string[];
 }
 
 interface EdgeDraft {
@@ -44,8 +44,8 @@ const OUTSIDE_TITLE = 'outside the cluster';
  * services as nodes, grouped by namespace; one edge per (source workload, destination workload
  * or service) with forwarded and dropped counts; and backend edges from each service to the
  * workloads its selector picks. Replies are left out (they belong to their connection), and so
- * are forwarded packets seen arriving at a pod from another pod: the sender's side already
- * counted them. Drops are counted wherever they happened.
+ * are forwarded connections seen arriving at a pod that the sender's side recorded (a pod's
+ * egress, the host's socket translation): they would count twice. Drops count wherever they happened.
  */
 export function buildServiceMap(input: ServiceMapInput): ServiceMap {
   const nodes = new Map<string, NodeDraft>();
@@ -55,7 +55,7 @@ export function buildServiceMap(input: ServiceMapInput): ServiceMap {
   const node = (id: string, kind: MapNodeKind, namespace: string | null, name: string): NodeDraft => {
     let n = nodes.get(id);
     if (!n) {
-      n = { id, kind, namespace, name, pods: new Set() };
+      n = { id, kind, namespace, name, pods: new Set(), history: [] };
       nodes.set(id, n);
     }
     return n;
@@ -75,7 +75,7 @@ export function buildServiceMap(input: ServiceMapInput): ServiceMap {
     const ns = svc.metadata.namespace;
     if (!ns) continue;
     const s = node(`service:${ns}/${svc.metadata.name}`, 'service', ns, svc.metadata.name);
-    s.history = `service/${ns}/${svc.metadata.name}`;
+    s.history = [`service/${ns}/${svc.metadata.name}`];
     if (svc.spec?.clusterIP && svc.spec.clusterIP !== 'None') s.address = svc.spec.clusterIP;
     s.ports = (svc.spec?.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`);
     const selector = Object.entries(svc.spec?.selector ?? {});
@@ -99,20 +99,25 @@ export function buildServiceMap(input: ServiceMapInput): ServiceMap {
     }
     if (ep?.reserved) {
       const n = node(`external:${ep.reserved}`, 'external', null, ep.reserved);
-      if (ep.identity !== undefined) n.history = `identity/${ep.identity}`;
+      if (ep.identity !== undefined) n.history = [`identity/${ep.identity}`];
       return n;
     }
     const n = node(`external:ip/${ip ?? 'unknown'}`, 'external', null, ip ?? 'unknown');
-    if (ep?.identity !== undefined) n.history = `identity/${ep.identity}`;
+    if (ep?.identity !== undefined) n.history = [`identity/${ep.identity}`];
     return n;
   };
+
+  // Connections the sender's side recorded (from a pod, or the host's socket translation): the
+  // same connection arriving at its pod is not counted twice.
+  const seenAtSender = new Set<string>();
+  for (const f of input.flows) if (!f.isReply && f.observation !== 'to-pod') seenAtSender.add(connectionKey(f));
 
   let flowCount = 0;
   let from: string | null = null;
   let to: string | null = null;
   for (const f of input.flows) {
     if (f.isReply) continue;
-    if (f.observation === 'to-pod' && f.verdict === 'FORWARDED' && f.source?.pod) continue;
+    if (f.observation === 'to-pod' && f.verdict === 'FORWARDED' && (f.source?.pod || seenAtSender.has(connectionKey(f)))) continue;
     const src = endpointNode(f.source, f.ip?.source);
     const dst = f.service
       ? node(`service:${f.service.namespace}/${f.service.name}`, 'service', f.service.namespace, f.service.name)
@@ -135,8 +140,7 @@ export function buildServiceMap(input: ServiceMapInput): ServiceMap {
   }
 
   for (const w of nodes.values()) {
-    const first = [...w.pods].sort()[0];
-    if (w.kind === 'workload' && first) w.history = `endpoint/${w.namespace}/${first}`;
+    if (w.kind === 'workload') w.history = [...w.pods].sort(compare).map((p) => `endpoint/${w.namespace}/${p}`);
   }
 
   let keptNodes = [...nodes.values()];
@@ -186,7 +190,7 @@ function finishNode(n: NodeDraft): MapNode {
     pods: [...n.pods].sort(compare),
     ...(n.address === undefined ? {} : { address: n.address }),
     ...(n.ports === undefined ? {} : { ports: n.ports }),
-    ...(n.history === undefined ? {} : { history: n.history }),
+    history: n.history,
   };
 }
 
@@ -205,6 +209,11 @@ function finishEdge(e: EdgeDraft): MapEdge {
     policies: [...e.policies].sort(compare),
     lastSeen: e.lastSeen,
   };
+}
+
+/** Who connected to which pod address and port: the same at the sender and at the receiver. */
+function connectionKey(f: Flow): string {
+  return `${f.source?.identity}|${f.ip?.destination}|${f.l4?.protocol}|${f.l4?.destinationPort}`;
 }
 
 function portOfAddress(address: string): number | undefined {

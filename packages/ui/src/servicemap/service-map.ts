@@ -29,8 +29,8 @@ export interface MapNode {
   /** Services: cluster IP and ports (`TCP/8080`). */
   readonly address?: string;
   readonly ports?: readonly string[];
-  /** The object whose history `/api/history?object=` shows for this node, when there is one. */
-  readonly history?: string;
+  /** The objects whose history `/api/history?object=` shows for this node (a workload: each pod's endpoint). */
+  readonly history: readonly string[];
 }
 
 /** Where an edge comes from: observed flows, or a service selecting its backends. */
