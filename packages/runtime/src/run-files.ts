@@ -9,7 +9,7 @@ const SERVES_METRICS: ReadonlySet<string> = new Set(['service', 'agent', 'runtim
 /** What a running component tells the rest of the stack about itself. */
 export interface RunInfo {
   readonly component: string;
-  readonly kind: 'service' | 'agent' | 'runtime' | 'controllers' | 'nats' | 'apiserver' | 'supervisor';
+  readonly kind: 'service' | 'agent' | 'runtime' | 'controllers' | 'ui' | 'nats' | 'apiserver' | 'supervisor';
   readonly pid: number;
   /** Base URL of its status endpoint (`/healthz`, `/status`). */
   readonly statusUrl?: string;

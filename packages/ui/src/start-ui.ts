@@ -81,10 +81,7 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
       followers: web.followers,
     }),
   });
-  // RunInfo's kinds do not list 'ui' yet (the runtime package is not this one to change): the
-  // run file still says kind ui, as `netledger status` expects it.
-  const kind = UI_COMPONENT as string as RunInfo['kind'];
-  writeRunFile(dataDir, { component: UI_COMPONENT, kind, pid: process.pid, statusUrl: status.url, startedAt });
+  writeRunFile(dataDir, { component: UI_COMPONENT, kind: 'ui', pid: process.pid, statusUrl: status.url, startedAt });
   logger.info(`web app ${web.url}, status ${status.url}`);
 
   return {
