@@ -60,6 +60,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'bpf-pin-dir': { type: 'string' },
       'pod-cidr': { type: 'string' },
       'no-connectivity-check': { type: 'boolean' },
+      'ui-port': { type: 'string' },
     },
     run: ({ values, dataDir, argv }) =>
       up({
@@ -73,6 +74,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         bpfPinDir: str(values, 'bpf-pin-dir'),
         podCidr: str(values, 'pod-cidr') ?? '10.200.0.0/24',
         connectivityCheck: !bool(values, 'no-connectivity-check'),
+        uiPort: integer(values, 'ui-port', '12000', 0, 65535),
         argv,
       }),
   },

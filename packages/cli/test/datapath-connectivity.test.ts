@@ -205,6 +205,8 @@ describe('datapath end to end: connectivity check, live policy, service scaling,
       pinDir,
       '--pod-cidr',
       '10.212.0.0/24',
+      '--ui-port',
+      '0',
     );
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
   });

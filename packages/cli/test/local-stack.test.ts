@@ -67,7 +67,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
 
   it('comes up with every component healthy and the agent in sync', async () => {
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /nats-server/);
     assert.match(upRes.stdout, /agent-node-a/);
@@ -86,7 +86,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     assert.deepEqual(
       status.components.map((c) => c.component),
       // The node runtime runs pods as network namespaces, so up starts it only as root.
-      ['agent-node-a', 'apiserver', 'controllers', 'identity', 'lb', 'nats', 'policy', ...(process.getuid?.() === 0 ? ['runtime-node-a'] : [])],
+      ['agent-node-a', 'apiserver', 'controllers', 'identity', 'lb', 'nats', 'policy', ...(process.getuid?.() === 0 ? ['runtime-node-a'] : []), 'ui'],
     );
     pids = status.components.map((c) => c.pid);
     const identity = status.components.find((c) => c.component === 'identity')!;
@@ -131,7 +131,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
 
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /Demo cluster/);
     assert.match(upRes.stdout, /pod\/backend-1 created/);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '@netledger/contracts';
 import { NatsServerProcess } from '@netledger/bus';
-import { defaultPinDir, isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
+import { defaultPinDir, fetchStatus, isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
 import { applyDemoCluster } from '../demo-cluster.js';
@@ -27,6 +27,8 @@ export interface UpOptions {
   readonly bpfPinDir: string | undefined;
   /** The node's pod CIDR (the CNI plugin's IPAM range; its first address is the node's router address). */
   readonly podCidr: string;
+  /** Port of the web UI (a free one when taken). */
+  readonly uiPort: number;
   /** Run `connectivity test` once the stack is up. */
   readonly connectivityCheck: boolean;
   /** argv to re-run in the background for --detach. */
@@ -35,7 +37,7 @@ export interface UpOptions {
 
 export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--apiserver-port PORT]
                     [--db URL] [--node NAME] [--bpf-pin-dir DIR] [--pod-cidr CIDR]
-                    [--no-connectivity-check]
+                    [--no-connectivity-check] [--ui-port PORT]
 
 Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
 server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
@@ -55,7 +57,8 @@ Prints what runs where; Ctrl-C (or netledger down) stops everything and removes 
   --bpf-pin-dir DIR where the node agent pins its BPF maps (default /sys/fs/bpf/netledger/<node>);
                     they stay after the stack stops, so a restart reconciles them without a flush
   --pod-cidr CIDR   the node's pod addresses (default 10.200.0.0/24; the first is the router)
-  --no-connectivity-check  do not run netledger connectivity test once the stack is up`;
+  --no-connectivity-check  do not run netledger connectivity test once the stack is up
+  --ui-port PORT    port of the web UI (default 12000; a free port if taken)`;
 
 const START_TIMEOUT_MS = 60_000;
 const DETACH_TIMEOUT_MS = 300_000;
@@ -156,6 +159,8 @@ async function runForeground(options: UpOptions): Promise<number> {
       bpfPinDirs: { [options.node]: pinDir },
     });
     const common = ['--data-dir', dataDir.root, '--nats', nats.url];
+    const uiPort = (await portIsFree(options.uiPort)) ? options.uiPort : 0;
+    if (uiPort !== options.uiPort) log(`port ${options.uiPort} is taken: the web UI gets a free port`);
     const specs = [
       ...SERVICE_NAMES.map((s) => ({
         name: s,
@@ -171,6 +176,11 @@ async function runForeground(options: UpOptions): Promise<number> {
         name: `agent-${options.node}`,
         script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')),
         args: [...common, '--node', options.node, '--bpf-pin-dir', pinDir, '--cni-state-dir', cniStateDir(dataDir, options.node)],
+      },
+      {
+        name: 'ui',
+        script: fileURLToPath(import.meta.resolve('@netledger/ui/main')),
+        args: ['--data-dir', dataDir.root, '--nats', nats.url, '--kubeconfig', dataDir.kubeconfig, '--port', String(uiPort)],
       },
       // The node runtime runs pods as network namespaces: it needs root (netns, veth, tc).
       ...(canRunPods()
@@ -189,7 +199,7 @@ async function runForeground(options: UpOptions): Promise<number> {
       const info = await waitHealthy(dataDir, spec.name, child.pid, START_TIMEOUT_MS);
       if (!info) throw new CliError(`${spec.name} did not become healthy within ${START_TIMEOUT_MS / 1000} s; see ${dataDir.logFile(spec.name)}`);
     }
-    let summary = describeStack(dataDir, nats, options);
+    let summary = describeStack(dataDir, nats, options, await uiUrl(dataDir));
     if (options.demo) {
       const lines = await applyDemoCluster(dataDir.kubeconfig, options.node);
       summary += `\nDemo cluster (examples/demo; --no-demo to skip):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
@@ -255,7 +265,7 @@ async function teardownLocalNode(dataDir: DataDir, options: UpOptions, log: (m: 
   }
 }
 
-function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOptions): string {
+function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOptions, ui: string | undefined): string {
   const runs = readRunFiles(dataDir);
   const rows = [
     ['nats-server', String(nats.pid), nats.url, dataDir.logFile('nats')],
@@ -271,6 +281,14 @@ function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOpt
     `Event logs: ${options.db ? options.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : `${dataDir.root}/<service>/events.db`}\n` +
     `Check it:   netledger status --data-dir ${dataDir.root}\n`
   );
+}
+
+/** The web app's address, from the ui process's status. */
+async function uiUrl(dataDir: DataDir): Promise<string | undefined> {
+  const run = readRunFiles(dataDir).find((r) => r.component === 'ui');
+  const status = run?.statusUrl ? await fetchStatus(run.statusUrl) : undefined;
+  const url = (status as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' ? url : undefined;
 }
 
 function freePort(): Promise<number> {
