@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { MemoryDatapathMaps } from '@netledger/datapath';
 import type { KubeManifest } from '@netledger/k8s';
 import type { RunningAgent } from '@netledger/node-agent';
@@ -15,6 +16,8 @@ import { WAIT_MS, waitFor } from './support/wait-for.js';
 
 const NODE = 'node-a';
 const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
+const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../deploy/prometheus/prometheus.yml', import.meta.url));
 
 /** One sample of the text format: `name{labels} value`. */
 interface Sample {
@@ -231,4 +234,12 @@ describe('metrics of a running stack', { timeout: 240_000 }, () => {
     assert.equal(series?.metric['kind'], 'service');
     assert.equal(Number(series?.value[1]), 1);
   });
+});
+
+it('the example configuration under deploy/ is one Prometheus accepts', (t) => {
+  const why = prometheusUnavailable();
+  if (why !== undefined) return t.skip(why);
+  if (!existsSync(PROMTOOL)) return t.skip(`${PROMTOOL} is missing (it comes with the Debian package prometheus)`);
+  const r = spawnSync(PROMTOOL, ['check', 'config', EXAMPLE_CONFIG], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
 });
