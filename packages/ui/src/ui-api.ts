@@ -57,7 +57,7 @@ export class UiApi {
     }
     const [pods, services] = await Promise.all([this.sources.cluster.pods(), this.sources.cluster.services()]);
     const warnings: string[] = [];
-    let answer: FlowQueryResult = { flows: [], nodes: [], missing: [...this.sources.nodes()] };
+    let answer: FlowQueryResult = { flows: [], nodes: [], missing: [...this.sources.nodes()], refused: [] };
     try {
       answer = await this.sources.flows.query(MAX_LAST, since === undefined ? {} : { since });
     } catch (e) {
@@ -65,6 +65,7 @@ export class UiApi {
       warnings.push(e.message);
     }
     if (answer.missing.length > 0) warnings.push(`no flows from ${answer.missing.join(', ')}: the agent did not answer`);
+    for (const r of answer.refused) warnings.push(`${r.node} refused the flow query: ${r.error}`);
     const map = buildServiceMap({ pods, services, flows: answer.flows, namespace });
     return { ...map, nodesAnswered: answer.nodes, nodesMissing: answer.missing, warnings };
   }

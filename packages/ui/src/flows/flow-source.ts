@@ -6,8 +6,10 @@ export interface FlowQueryResult {
   readonly flows: readonly Flow[];
   /** Nodes that answered. */
   readonly nodes: readonly string[];
-  /** Nodes of the stack that did not answer in time. */
+  /** Nodes of the stack that did not answer (in full) in time. */
   readonly missing: readonly string[];
+  /** Nodes that refused the query, with their reason. */
+  readonly refused: ReadonlyArray<{ readonly node: string; readonly error: string }>;
 }
 
 /** Where the UI gets flows: the agents' rings (query) and their live publications (follow). */

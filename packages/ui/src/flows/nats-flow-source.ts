@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@netledger/bus';
-import { FLOWS_ALL_SUBJECT, FLOWS_QUERY_SUBJECT, type Flow, type FlowFilter } from '@netledger/node-agent';
+import { FLOWS_ALL_SUBJECT, FLOWS_QUERY_SUBJECT, type Flow, type FlowFilter, type FlowQuery, type FlowQueryReply } from '@netledger/node-agent';
 import { ApiError } from '../http/api-error.js';
 import type { FlowQueryResult, FlowSource } from './flow-source.js';
 
@@ -15,8 +16,8 @@ export interface NatsFlowSourceOptions {
 
 /**
  * Flows over NATS: a query is a scatter-gather request on `netledger.flows.query` (each agent
- * answers `{node, flows}`), following is one subscription to `netledger.flows.>` shared by
- * every follower and held only while there is one.
+ * answers `{node, flows}`, docs/flows.md), following is one subscription to `netledger.flows.>`
+ * shared by every follower and held only while there is one.
  */
 export class NatsFlowSource implements FlowSource {
   private readonly followers = new Set<(flow: Flow) => void>();
@@ -24,36 +25,51 @@ export class NatsFlowSource implements FlowSource {
 
   constructor(private readonly options: NatsFlowSourceOptions) {}
 
-  async query(last: number, filter: FlowFilter): Promise<FlowQueryResult> {
+  /**
+   * One request with a private reply inbox; each agent answers in one or more messages (all but
+   * the last say `more`). It ends when every node of the stack answered in full, or after the wait.
+   */
+  query(last: number, filter: FlowFilter): Promise<FlowQueryResult> {
     const nc = this.connected();
     const expected = [...this.options.nodes()];
-    const answered = new Set<string>();
+    const complete = new Set<string>();
+    const refused: Array<{ node: string; error: string }> = [];
     const flows: Flow[] = [];
-    const replies = await nc.requestMany(FLOWS_QUERY_SUBJECT, JSON.stringify({ last, filter }), {
-      strategy: expected.length > 0 ? 'count' : 'timer',
-      maxMessages: expected.length > 0 ? expected.length : undefined,
-      maxWait: this.options.queryWaitMs ?? 1000,
+    const inbox = `_INBOX.netledger-ui.${randomUUID().replaceAll('-', '')}`;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        sub.unsubscribe();
+        flows.sort(byTime);
+        resolve({
+          flows: flows.slice(Math.max(0, flows.length - last)),
+          nodes: [...complete].sort(),
+          missing: expected.filter((n) => !complete.has(n)),
+          refused,
+        });
+      };
+      const sub = nc.subscribe(inbox, {
+        callback: (err, msg) => {
+          if (err) return;
+          const reply = parseReply(msg.string());
+          if (reply === undefined) {
+            this.options.onError?.('a flow query answer is not {node, flows}');
+            return;
+          }
+          if (reply.error !== undefined) refused.push({ node: reply.node, error: reply.error });
+          flows.push(...reply.flows);
+          if (reply.more !== true) complete.add(reply.node);
+          if (expected.length > 0 && expected.every((n) => complete.has(n))) finish();
+        },
+      });
+      const query: FlowQuery = { last, filter };
+      nc.publish(FLOWS_QUERY_SUBJECT, JSON.stringify(query), { reply: inbox });
+      timer = setTimeout(finish, this.options.queryWaitMs ?? 1000);
     });
-    try {
-      for await (const msg of replies) {
-        const reply = parseReply(msg.string());
-        if (reply === undefined) {
-          this.options.onError?.(`a flow query answer on ${msg.subject} is not {node, flows}`);
-          continue;
-        }
-        answered.add(reply.node);
-        flows.push(...reply.flows);
-      }
-    } catch (e) {
-      // No agent subscribed (a 503 from the server): an empty answer, with every node missing.
-      if (!isNoResponders(e)) throw e;
-    }
-    flows.sort(byTime);
-    return {
-      flows: flows.slice(Math.max(0, flows.length - last)),
-      nodes: [...answered].sort(),
-      missing: expected.filter((n) => !answered.has(n)),
-    };
   }
 
   follow(onFlow: (flow: Flow) => void): () => void {
@@ -104,19 +120,14 @@ export class NatsFlowSource implements FlowSource {
   }
 }
 
-function parseReply(text: string): { node: string; flows: Flow[] } | undefined {
+function parseReply(text: string): FlowQueryReply | undefined {
   try {
-    const body = JSON.parse(text) as { node?: unknown; flows?: unknown };
-    if (typeof body.node !== 'string' || !Array.isArray(body.flows)) return undefined;
-    return { node: body.node, flows: body.flows as Flow[] };
+    const body = JSON.parse(text) as Partial<FlowQueryReply> | null;
+    if (typeof body?.node !== 'string' || !Array.isArray(body.flows)) return undefined;
+    return body as FlowQueryReply;
   } catch {
     return undefined;
   }
-}
-
-function isNoResponders(e: unknown): boolean {
-  const text = `${(e as Error)?.name ?? ''} ${(e as Error)?.message ?? ''} ${String((e as { code?: unknown })?.code ?? '')}`;
-  return /no ?responders|503/i.test(text);
 }
 
 // seq is a decimal string (a u64): shorter is smaller, then compare digits.
