@@ -107,6 +107,9 @@ async function run(nc: NatsConnection, plan: ObservePlan, nodes: readonly string
   }
 }
 
+// Typical widths of the table's columns (time, node, pod:port (ID), pod:port (ID) via svc, type, verdict, summary).
+const FOLLOW_WIDTHS = [19, 6, 48, 56, 28, 9, 16];
+
 /** Prints the first batch and returns what prints each later flow (table rows keep the first batch's widths). */
 function flowPrinter(plan: ObservePlan, format: FlowFormatOptions, write: (line: string) => void, first: readonly Flow[]): (flow: Flow) => void {
   switch (plan.output) {
@@ -122,12 +125,17 @@ function flowPrinter(plan: ObservePlan, format: FlowFormatOptions, write: (line:
     }
     case 'table': {
       const rows = first.map((f) => flowTableRow(f, format));
-      const text = table(FLOW_TABLE_HEADER, rows);
-      for (const line of text.split('\n')) if (line !== '') write(line);
-      if (!plan.follow) return () => undefined;
-      // Live rows are padded to the widths of the header and first rows.
-      const widths = FLOW_TABLE_HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      return (f) => write(flowTableRow(f, format).map((cell, i) => (i === widths.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ').trimEnd());
+      if (!plan.follow) {
+        for (const line of table(FLOW_TABLE_HEADER, rows).split('\n')) write(line);
+        return () => undefined;
+      }
+      // Live rows cannot be measured before they come: they are padded to the first rows' widths,
+      // or to typical ones, and the header printed with those.
+      const widths = FLOW_TABLE_HEADER.map((h, i) => Math.max(h.length, FOLLOW_WIDTHS[i] ?? 0, ...rows.map((r) => r[i]!.length)));
+      const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === widths.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ').trimEnd();
+      write(line(FLOW_TABLE_HEADER));
+      rows.forEach((r) => write(line(r)));
+      return (f) => write(line(flowTableRow(f, format)));
     }
   }
 }
