@@ -6,6 +6,7 @@ import { DATAPATH_DEFAULTS, datapathBench } from './suites/datapath/datapath-ben
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { identityBench } from './suites/identity-bench.js';
 import { lbBench } from './suites/lb-bench.js';
+import { OBSERVE_DEFAULTS, observeBench } from './suites/observe/observe-bench.js';
 import { policyBench } from './suites/policy-bench.js';
 
 const SUITES: Record<string, { readonly help: string; readonly run: (report: ReturnType<typeof reporter>, values: Record<string, string | boolean | undefined>) => Promise<void> }> = {
@@ -56,6 +57,15 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
         rounds: num(v['rounds'], DATAPATH_DEFAULTS.rounds),
       }),
   },
+  observe: {
+    help: 'flows (root, BPF, nats-server): flows/s from the datapath to an `observe -f` follower on one node, the agent\'s CPU per 10,000 flows',
+    run: (report, v) =>
+      observeBench(report, {
+        ...OBSERVE_DEFAULTS,
+        seconds: num(v['seconds'], OBSERVE_DEFAULTS.seconds),
+        concurrency: num(v['concurrency'], OBSERVE_DEFAULTS.concurrency),
+      }),
+  },
 };
 
 function num(v: string | boolean | undefined, fallback: number): number {
@@ -88,6 +98,7 @@ if (values.help) {
   console.log('\neventlog flags: --events N (100000) --batch N (500) --rate N/s (1000) --seconds N (10)');
   console.log('agent flags: --agents N (50)');
   console.log('datapath flags: --seconds N (5, per run) --concurrency N (8) --rounds N (3; figures are medians over interleaved rounds)');
+  console.log('observe flags: --seconds N (5) --concurrency N (8)');
 } else {
   for (const n of names) {
     const suite = SUITES[n];
