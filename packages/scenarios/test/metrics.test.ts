@@ -164,6 +164,10 @@ describe('metrics of a running stack', { timeout: 240_000 }, () => {
     // Identities in use: the reserved ones and one per pod label set.
     assert.ok((value(all, 'netledger_identities', { kind: 'reserved' }) ?? 0) > 0, 'reserved identities');
     assert.equal(value(all, 'netledger_identities', { kind: 'cluster' }), 2);
+    assert.equal(value(all, 'netledger_policies', { kind: 'NetworkPolicy', state: 'in_force' }), 1);
+    assert.equal(value(all, 'netledger_policies', { kind: 'NetworkPolicy', state: 'rejected' }), 0);
+    // The API server's own `default/kubernetes` service, if any, is what the LB service balances here.
+    for (const object of ['services', 'frontends', 'backends']) assert.ok(value(all, 'netledger_lb_objects', { object }) !== undefined, `LB ${object}`);
     assert.ok((value(all, 'netledger_reconcile_duration_seconds_count', { node: NODE }) ?? 0) >= 1, 'reconcile runs timed');
     // prom-client's process metrics come with every registry.
     assert.ok(value(all, 'process_cpu_seconds_total') !== undefined);

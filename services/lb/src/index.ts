@@ -1,4 +1,5 @@
 export { LbDomain, type LbDomainOptions } from './lb-domain.js';
+export { LB_OBJECTS, LB_METRICS } from './lb-metric-specs.js';
 export { lbProjection, applyLbEvent } from './lb-projection.js';
 export {
   emptyLbState,

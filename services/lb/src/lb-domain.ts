@@ -1,12 +1,13 @@
 import { isContractError } from '@netledger/contracts';
 import { isConcurrencyError, rebuildProjection, saveSnapshot, type AppendRequest } from '@netledger/eventlog';
 import type { EndpointSlice, KubeObject, ObjectChange, ObjectSource, Service } from '@netledger/k8s';
-import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
+import { addGaugeSource, type QueryHandler, type ServiceContext, type ServiceDomain } from '@netledger/runtime';
 import { kubernetesCause } from './causes.js';
 import { decideService, type ServiceDecision, type ServiceTriggers } from './decide-service.js';
 import { desiredService, type InputProblem } from './desired-service.js';
 import { LbInputs } from './lb-inputs.js';
 import { applyLbEvent, lbProjection } from './lb-projection.js';
+import { LB_OBJECTS } from './lb-metric-specs.js';
 import { backendsQuery, servicesQuery } from './lb-queries.js';
 import { emptyLbState, type LbState } from './lb-state.js';
 import { serviceKeyOfStream } from './service-keys.js';
@@ -54,6 +55,7 @@ export class LbDomain implements ServiceDomain {
   /** Services due for a decision, with what changed. */
   private dirty = new Map<string, ServiceTriggers>();
   private synced = false;
+  private removeMetrics: (() => void) | undefined;
   private flushing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = 0;
@@ -86,6 +88,12 @@ export class LbDomain implements ServiceDomain {
     // slices arrived would lose its backends in the log, and get them back a moment later.
     await Promise.all([services.start((c) => this.onService(c)), slices.start((c) => this.onSlice(c))]);
     this.synced = true;
+    // Read at scrape time from the state.
+    this.removeMetrics = addGaugeSource(LB_OBJECTS, () => [
+      { labels: { object: 'services' }, value: this.state.services.size },
+      { labels: { object: 'frontends' }, value: this.state.frontendIds.inUse.size },
+      { labels: { object: 'backends' }, value: this.state.backends.size },
+    ]);
     // What the log holds is due too, so services deleted while we were down get their ServiceDeleted.
     for (const key of this.state.services.keys()) this.markDue(key, {});
     const before = this.counters.eventsAppended;
@@ -99,6 +107,8 @@ export class LbDomain implements ServiceDomain {
   }
 
   async stop(): Promise<void> {
+    this.removeMetrics?.();
+    this.removeMetrics = undefined;
     await Promise.all(this.sources.map((s) => s.stop()));
     this.sources = [];
     if (this.retryTimer) clearTimeout(this.retryTimer);

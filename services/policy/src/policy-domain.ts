@@ -2,9 +2,10 @@ import { isContractError } from '@netledger/contracts';
 import { isConcurrencyError, rebuildProjection, saveSnapshot, type AppendRequest } from '@netledger/eventlog';
 import type { ClusterSources, ObjectChange, ObjectSource, PolicyObject } from '@netledger/k8s';
 import type { PolicyKind } from '@netledger/policy-engine';
-import type { QueryHandler, ServiceContext, ServiceDomain } from '@netledger/runtime';
+import { addGaugeSource, type QueryHandler, type ServiceContext, type ServiceDomain } from '@netledger/runtime';
 import { CoalescingQueue } from './coalescing-queue.js';
 import { decidePolicyChanges, deletionsOfUnlisted, streamOfChange, type PolicyChange } from './decide-policy-changes.js';
+import { POLICIES } from './policy-metric-specs.js';
 import { policyQueries } from './policy-queries.js';
 import { policyProjection, type PolicyState } from './policy-state.js';
 import { POLICY_KINDS } from './policy-stream.js';
@@ -50,6 +51,7 @@ export class PolicyDomain implements ServiceDomain {
   #watched: WatchedSource[] = [];
   #synced = false;
   #stopped = false;
+  #removeMetrics: (() => void) | undefined;
   #changesSeen = 0;
   #eventsAppended = 0;
   #sinceSnapshot = 0;
@@ -86,10 +88,22 @@ export class PolicyDomain implements ServiceDomain {
     this.#reconcileUnlisted();
     await this.#queue.idle();
     this.#synced = true;
+    // Counted at scrape time from the state.
+    this.#removeMetrics = addGaugeSource(POLICIES, () => {
+      const counts = new Map<string, number>();
+      for (const r of Object.values(this.#state.policies)) {
+        if (r.inForce !== null) counts.set(`${r.kind}|in_force`, (counts.get(`${r.kind}|in_force`) ?? 0) + 1);
+        if (r.rejected !== null) counts.set(`${r.kind}|rejected`, (counts.get(`${r.kind}|rejected`) ?? 0) + 1);
+      }
+      return POLICY_KINDS.flatMap((kind) =>
+        (['in_force', 'rejected'] as const).map((state) => ({ labels: { kind, state }, value: counts.get(`${kind}|${state}`) ?? 0 })),
+      );
+    });
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#removeMetrics?.();
     clearTimeout(this.#retryTimer);
     await Promise.all(this.#watched.map(({ source }) => source.stop()));
     await this.#queue.idle();
