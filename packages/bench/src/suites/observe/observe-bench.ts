@@ -144,7 +144,7 @@ export async function observeBench(report: (f: Figure) => void, options: Observe
     const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;
     const run = describeRun(result, load, loadSeconds, loadAvg);
 
-    fig('observe_flows_per_s', received / deliverySeconds, `flows/s (received by a follower of netledger.flows.>: ${received} in ${deliverySeconds.toFixed(2)} s, load start to last flow received; ${run})`);
+    fig('observe_flows_per_s', received / deliverySeconds, `flows/s (received by a follower of netledger.flows.>: ${received} in ${deliverySeconds.toFixed(2)} s, from the load's start to its end or the last flow received, the later; ${run})`);
     fig('observe_datapath_flows_per_s', records / loadSeconds, `flows/s (records the datapath wrote: ${records} in ${loadSeconds.toFixed(2)} s of load; 2 per connection, from-pod and to-pod)`);
     fig('observe_delivered_ratio', received / records, 'ratio (flows the follower received over records the datapath wrote; 1: none lost)');
     fig('observe_suppressed_flows', Number(after.suppressed - before.suppressed), `flows (left out by the datapath's rate limit of ${options.flowEventsPerSecond}/s)`);
