@@ -22,7 +22,7 @@ function render(answer) {
     h('ol', { class: 'timeline' }, ...[...answer.events].reverse().map((e) =>
       h('li', { class: tone(e.type) },
         h('div', { class: 'when', title: e.time }, `${shortTime(e.time)} · ${ago(e.time)}`),
-        h('div', { class: 'what' }, e.type, h('span', { class: 'muted' }, `  ${multi ? `${e.stream} ` : ''}v${e.version} · ${e.service} #${e.seq}`)),
+        h('div', { class: 'what' }, e.type, h('span', { class: 'muted' }, `  ${multi ? `${e.stream} ` : ''}v${e.version} · ${e.service} log seq ${e.seq}`)),
         h('div', { class: 'cause' }, describeCause(e.cause)),
         jsonBlock(e.data)))));
 }
