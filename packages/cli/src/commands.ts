@@ -61,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'pod-cidr': { type: 'string' },
       'no-connectivity-check': { type: 'boolean' },
       'ui-port': { type: 'string' },
+      'service-cidr': { type: 'string' },
     },
     run: ({ values, dataDir, argv }) =>
       up({
@@ -75,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         podCidr: str(values, 'pod-cidr') ?? '10.200.0.0/24',
         connectivityCheck: !bool(values, 'no-connectivity-check'),
         uiPort: integer(values, 'ui-port', '12000', 0, 65535),
+        serviceCidr: str(values, 'service-cidr'),
         argv,
       }),
   },

@@ -207,6 +207,8 @@ describe('datapath end to end: connectivity check, live policy, service scaling,
       '10.212.0.0/24',
       '--ui-port',
       '0',
+      '--service-cidr',
+      '10.98.0.0/16',
     );
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
   });

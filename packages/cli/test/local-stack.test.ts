@@ -67,7 +67,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
 
   it('comes up with every component healthy and the agent in sync', async () => {
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--no-demo', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0', '--service-cidr', '10.97.0.0/16');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /nats-server/);
     assert.match(upRes.stdout, /agent-node-a/);
@@ -131,7 +131,7 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} still runs`);
 
     const port = await freePort();
-    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0');
+    const upRes = await netledger(dataDir, 'up', '--detach', '--nats-port', String(port), '--apiserver-port', String(await freePort()), '--node', 'node-a', '--bpf-pin-dir', pinDir, '--pod-cidr', '10.211.0.0/24', '--no-connectivity-check', '--ui-port', '0', '--service-cidr', '10.97.0.0/16');
     assert.equal(upRes.code, 0, upRes.stderr);
     assert.match(upRes.stdout, /Demo cluster/);
     assert.match(upRes.stdout, /pod\/backend-1 created/);

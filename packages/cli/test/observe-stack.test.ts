@@ -118,6 +118,8 @@ describe('netledger observe on a running stack (privileged)', { concurrency: fal
       pinDir,
       '--pod-cidr',
       '10.231.0.0/24',
+      '--service-cidr',
+      '10.99.0.0/16',
     );
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
   });

@@ -27,6 +27,8 @@ export interface UpOptions {
   readonly bpfPinDir: string | undefined;
   /** The node's pod CIDR (the CNI plugin's IPAM range; its first address is the node's router address). */
   readonly podCidr: string;
+  /** ClusterIP range of the local API server; undefined = its default, 10.96.0.0/12. */
+  readonly serviceCidr: string | undefined;
   /** Port of the web UI (a free one when taken). */
   readonly uiPort: number;
   /** Run `connectivity test` once the stack is up. */
@@ -37,7 +39,7 @@ export interface UpOptions {
 
 export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-demo] [--nats-port PORT] [--apiserver-port PORT]
                     [--db URL] [--node NAME] [--bpf-pin-dir DIR] [--pod-cidr CIDR]
-                    [--no-connectivity-check] [--ui-port PORT]
+                    [--no-connectivity-check] [--ui-port PORT] [--service-cidr CIDR]
 
 Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
 server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
@@ -58,7 +60,10 @@ Prints what runs where; Ctrl-C (or netledger down) stops everything and removes 
                     they stay after the stack stops, so a restart reconciles them without a flush
   --pod-cidr CIDR   the node's pod addresses (default 10.200.0.0/24; the first is the router)
   --no-connectivity-check  do not run netledger connectivity test once the stack is up
-  --ui-port PORT    port of the web UI (default 12000; a free port if taken)`;
+  --ui-port PORT    port of the web UI (default 12000; a free port if taken)
+  --service-cidr CIDR  ClusterIP range (default 10.96.0.0/12); stacks sharing a machine need
+                    ranges of their own, since every stack's host socket programs see every
+                    connection the host makes`;
 
 const START_TIMEOUT_MS = 60_000;
 const DETACH_TIMEOUT_MS = 300_000;
@@ -138,7 +143,7 @@ async function runForeground(options: UpOptions): Promise<number> {
     const apiserver = supervisor.start({
       name: 'apiserver',
       script: fileURLToPath(new URL('../apiserver-main.ts', import.meta.url)),
-      args: ['--data-dir', dataDir.root, '--port', String(apiPort)],
+      args: ['--data-dir', dataDir.root, '--port', String(apiPort), ...(options.serviceCidr ? ['--service-cidr', options.serviceCidr] : [])],
     });
     if (!(await waitHealthy(dataDir, 'apiserver', apiserver.pid, START_TIMEOUT_MS))) {
       throw new CliError(`the API server did not become healthy within ${START_TIMEOUT_MS / 1000} s; see ${dataDir.logFile('apiserver')}`);
