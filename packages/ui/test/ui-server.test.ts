@@ -166,6 +166,6 @@ describe('UiServer', () => {
     assert.deepEqual(history.events.map((e) => e.type), ['EndpointUpserted']);
     assert.equal((await get('/api/history?object=nonsense')).status, 400);
     assert.deepEqual(JSON.parse((await get('/api/policies')).body), { revision: 2, namespaces: [] });
-    assert.deepEqual(JSON.parse((await get('/api/info')).body), { nodes: ['n1', 'n2', 'n3'] });
+    assert.deepEqual(JSON.parse((await get('/api/info')).body), { nodes: ['n1', 'n2', 'n3'], nats: 'unknown' });
   });
 });
