@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { connectBus, type NatsConnection } from '@netledger/bus';
-import { removeRunFile, StatusServer, writeRunFile, type Logger, type RunInfo } from '@netledger/runtime';
+import { removeRunFile, StatusServer, writeRunFile, type Logger } from '@netledger/runtime';
 import { kubeClusterObjects } from './cluster/cluster-objects.js';
 import { NatsFlowSource } from './flows/nats-flow-source.js';
 import { ServiceLogs } from './history/service-logs.js';
@@ -44,6 +44,7 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
     logs,
     policies: () => fetchPolicies(dataDir),
     nodes: () => readStackFacts(dataDir).nodes,
+    nats: () => natsState(nc),
   });
   const web = await UiServer.start({
     host: config.host,
@@ -55,7 +56,8 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
   });
 
   let stopped = false;
-  const connecting = connectBus({ servers: [...servers], name: 'ui' }).then(
+  // Not awaited: the app serves while NATS is away (flows answer 503 until it is connected).
+  void connectBus({ servers: [...servers], name: 'ui' }).then(
     (c) => {
       if (stopped) return void c.close();
       nc = c;
@@ -75,7 +77,7 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
       pid: process.pid,
       startedAt,
       url: web.url,
-      nats: nc === undefined ? 'connecting' : nc.isClosed() ? 'closed' : 'connected',
+      nats: natsState(nc),
       natsServers: servers,
       kubeconfig: config.kubeconfig,
       followers: web.followers,
@@ -93,9 +95,12 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
       await web.stop();
       await status.stop();
       await logs.close();
-      // A connect still waiting for a server is left to the process exit; a connection is drained.
+      // A connect still waiting for a server closes itself once it succeeds (stopped is set); a connection is drained.
       await nc?.drain().catch(() => undefined);
-      void connecting;
     },
   };
+}
+
+function natsState(nc: NatsConnection | undefined): 'connecting' | 'connected' | 'closed' {
+  return nc === undefined ? 'connecting' : nc.isClosed() ? 'closed' : 'connected';
 }

@@ -16,6 +16,8 @@ export interface UiApiSources {
   readonly logs: ServiceLogs;
   readonly policies: () => Promise<PoliciesByNamespace>;
   readonly nodes: () => readonly string[];
+  /** The state of the NATS connection flows come through, for the page's header. */
+  readonly nats?: () => string;
   readonly now?: () => Date;
 }
 
@@ -81,9 +83,9 @@ export class UiApi {
     return readHistory(this.sources.logs, params.getAll('object').filter((o) => o !== ''));
   }
 
-  /** `/api/info`: what the page shows in its header. */
-  info(): { readonly nodes: readonly string[] } {
-    return { nodes: this.sources.nodes() };
+  /** `/api/info`: what the page shows in its header: the stack's nodes and the NATS connection's state. */
+  info(): { readonly nodes: readonly string[]; readonly nats: string } {
+    return { nodes: this.sources.nodes(), nats: this.sources.nats?.() ?? 'unknown' };
   }
 
   private now(): Date {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,9 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { probePinnedMaps } from '@netledger/datapath';
 import { DataDir, fetchStatus, isAlive, readRunFiles } from '@netledger/runtime';
-import { readStackFacts } from '../src/stack/stack-facts.js';
 
-// The issue's browser acceptance: a root stack with the datapath, the connectivity check for
-// traffic, the UI process against it, and Debian's chromium driven by playwright-core: the page
+// The issue's browser acceptance: a root stack with the datapath (and the UI process `up` runs),
+// the connectivity check for traffic, and Debian's chromium driven by playwright-core: the page
 // loads, the service map shows the check's workloads with allowed and denied edges, clicking a
 // flow shows its details (with the deciding policy). Screenshots go to the artifacts directory.
 
@@ -23,7 +22,6 @@ const NS = 'connectivity-check';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 // The netledger command, run as a user would (the CLI sits above the UI: no import).
 const cli = join(repo, 'packages', 'cli', 'bin', 'netledger.js');
-const uiMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const artifacts = resolve(process.env['TEST_ARTIFACTS_DIR'] ?? fileURLToPath(new URL('../test-artifacts/', import.meta.url)));
 
 /** Why this machine cannot run the test, or undefined. */
@@ -61,9 +59,9 @@ function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The web app's URL of the UI running from `dataDir` (its status says where), once it is up. */
-async function uiUrl(dataDir: DataDir, pid: number | undefined, deadline: number): Promise<string> {
+async function uiUrl(dataDir: DataDir, deadline: number): Promise<string> {
   while (Date.now() < deadline) {
-    const info = readRunFiles(dataDir).find((r) => r.component === 'ui' && (pid === undefined || r.pid === pid));
+    const info = readRunFiles(dataDir).find((r) => r.component === 'ui');
     if (info?.statusUrl && isAlive(info.pid)) {
       const status = await fetchStatus(info.statusUrl);
       if (typeof status?.['url'] === 'string') return status['url'];
@@ -78,7 +76,6 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
   let dataDir = '';
   let profile = '';
   const pinDir = `/sys/fs/bpf/netledger-test-ui-${process.pid}`;
-  let ui: ChildProcess | undefined;
   let url = '';
   let context: BrowserContext | undefined;
   let page: Page;
@@ -103,20 +100,18 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
       pinDir,
       '--pod-cidr',
       '10.232.0.0/24',
+      // Stacks sharing the machine must not share ClusterIPs: each host's socket programs translate its own.
+      '--service-cidr',
+      '10.95.0.0/16',
+      '--ui-port',
+      '0',
     );
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
     const check = await netledger(dataDir, 'connectivity', 'test', '-o', 'json');
     assert.equal(check.code, 0, `the connectivity check failed, so the map would lack its traffic:\n${check.stdout}\n${check.stderr}`);
 
-    // `netledger up` may start the UI itself; otherwise this test starts it against the stack.
-    const dir = new DataDir(dataDir);
-    const running = readRunFiles(dir).find((r) => r.component === 'ui' && isAlive(r.pid));
-    if (!running) {
-      const nats = readStackFacts(dir).natsUrl;
-      assert.ok(nats, `no NATS URL in ${dir.stackFile}`);
-      ui = spawn(process.execPath, ['--import', 'tsx', uiMain, '--data-dir', dataDir, '--nats', nats, '--port', '0'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
-    }
-    url = await uiUrl(dir, running?.pid ?? ui?.pid, Date.now() + 60_000);
+    // `netledger up` runs the ui process (src/main.ts) with the stack; its status says where the app is.
+    url = await uiUrl(new DataDir(dataDir), Date.now() + 60_000);
 
     profile = mkdtempSync(join(tmpdir(), 'netledger-ui-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -133,11 +128,6 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
   after(async () => {
     await context?.close().catch(() => undefined);
     if (profile) rmSync(profile, { recursive: true, force: true });
-    if (ui && ui.exitCode === null) {
-      const exited = new Promise((r) => ui!.once('exit', r));
-      ui.kill('SIGTERM');
-      await exited;
-    }
     if (!dataDir) return;
     await netledger(dataDir, 'down');
     rmSync(dataDir, { recursive: true, force: true });

@@ -103,13 +103,18 @@ document.addEventListener('keydown', (ev) => {
 async function loadInfo() {
   try {
     const info = await getJson('info');
-    $('stack-info').replaceChildren(h('span', { class: 'dot ok' }), `nodes: ${info.nodes.join(', ') || 'none yet'}`);
+    const ok = info.nats === 'connected';
+    $('stack-info').replaceChildren(
+      h('span', { class: `dot ${ok ? 'ok' : 'bad'}`, title: `NATS ${info.nats}` }),
+      `nodes: ${info.nodes.join(', ') || 'none yet'}${ok ? '' : ` · NATS ${info.nats}`}`,
+    );
   } catch (e) {
     $('stack-info').replaceChildren(h('span', { class: 'dot bad' }), e.message);
   }
 }
 
 void loadInfo();
+setInterval(() => void loadInfo(), 15_000);
 void refreshMap();
 void flowTable.load();
 void refreshPolicies();
