@@ -2,10 +2,6 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { DataDir } from './data-dir.js';
 
-// Kinds whose status URL is a StatusServer (and so serves /metrics); nats and the API server
-// report other endpoints.
-const SERVES_METRICS: ReadonlySet<string> = new Set(['service', 'agent', 'runtime', 'controllers', 'ui']);
-
 /** What a running component tells the rest of the stack about itself. */
 export interface RunInfo {
   readonly component: string;
@@ -15,6 +11,10 @@ export interface RunInfo {
   readonly statusUrl?: string;
   readonly startedAt: string;
 }
+
+// Kinds whose status URL is a StatusServer (and so serves /metrics); nats and the API server
+// report other endpoints.
+const SERVES_METRICS: ReadonlySet<RunInfo['kind']> = new Set(['service', 'agent', 'runtime', 'controllers', 'ui']);
 
 /**
  * Writes a component's run file atomically, so readers never see half of it. A component with
