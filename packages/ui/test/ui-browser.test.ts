@@ -134,9 +134,11 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
     rmSync(pinDir, { recursive: true, force: true });
   });
 
-  const screenshot = async (name: string): Promise<void> => {
+  /** The whole page, or what the viewport shows (the drawer is fixed to the viewport). */
+  const screenshot = async (name: string, fullPage: boolean): Promise<void> => {
     const file = join(artifacts, name);
-    await page.screenshot({ path: file, fullPage: true });
+    // Transitions (the drawer sliding in) are finished first, so the picture is the settled page.
+    await page.screenshot({ path: file, fullPage, animations: 'disabled' });
     console.log(`screenshot: ${file}`);
   };
 
@@ -170,7 +172,20 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
     // Evaluated as text: this file is type-checked without the DOM's types.
     const colours = (await page.evaluate(`[...new Set([...document.querySelectorAll('path.map-edge[data-kind="flow"]')].map((e) => getComputedStyle(e).stroke))]`)) as string[];
     assert.ok(colours.includes('rgb(22, 163, 74)') && colours.includes('rgb(220, 38, 38)'), `edges drawn green and red: ${colours.join(', ')}`);
-    await screenshot('ui-service-map.png');
+    await screenshot('ui-service-map.png', true);
+
+    // The denied edge names its policy and leads to its flows.
+    await page.dispatchEvent(denied, 'click');
+    const edge = (await (await page.waitForSelector('#drawer.open [data-testid="edge-details"]')).textContent()) ?? '';
+    assert.match(edge, /policy-denied/);
+    assert.match(edge, new RegExp(`CiliumNetworkPolicy/${NS}/pod-to-a-denied-cnp`));
+    await page.click('#drawer.open a:text("show these flows")');
+    await page.waitForFunction(
+      `(() => { const rows = [...document.querySelectorAll('tr.flow-row')]; return rows.length > 0 && rows.every((r) => r.dataset.source.startsWith('pod-to-a-denied-cnp')); })()`,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.click('#flow-filters button[type="reset"]');
   });
 
   it('shows a flow with its details and deciding policy when clicked', { skip: missing }, async () => {
@@ -189,7 +204,7 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
     const policy = (await page.textContent('[data-testid="deciding-policy"]')) ?? '';
     assert.match(policy, new RegExp(`CiliumNetworkPolicy/${NS}/pod-to-a-denied-cnp`));
     assert.match(policy, /deny/);
-    await screenshot('ui-flow-details.png');
+    await screenshot('ui-flow-details.png', false);
   });
 
   it("opens a workload's event history from the map, and lists the policies in force", { skip: missing }, async () => {
@@ -199,7 +214,7 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
     assert.match((await history.textContent()) ?? '', /EndpointUpserted/);
     const policies = await page.$$eval('[data-testid="policy"]', (cards) => cards.map((c) => c.getAttribute('data-ref')));
     assert.ok(policies.includes(`CiliumNetworkPolicy/${NS}/pod-to-a-denied-cnp`), `policies listed: ${policies.join(', ')}`);
-    await screenshot('ui-history.png');
+    await screenshot('ui-history.png', false);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -25,16 +25,16 @@ export interface UiServerOptions {
  * Errors are JSON `{error}` with the ApiError's status, else 500.
  */
 export class UiServer {
-  private readonly streams = new Set<() => void>();
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    /** Stops each open flow stream. */
+    private readonly streams: Set<() => void>,
   ) {}
 
   static async start(options: UiServerOptions): Promise<UiServer> {
     const files = new StaticFiles(options.webDir);
-    let self: UiServer | undefined;
+    const streams = new Set<() => void>();
     const server = createServer((req, res) => {
       handle(req, res).catch((e: unknown) => {
         const code = e instanceof ApiError ? e.statusCode : 500;
@@ -54,8 +54,8 @@ export class UiServer {
         case '/api/flows/stream': {
           const { filter } = api.flowRequest(url.searchParams);
           const stop = streamFlows(res, options.flows, filter);
-          self?.streams.add(stop);
-          res.once('close', () => self?.streams.delete(stop));
+          streams.add(stop);
+          res.once('close', () => streams.delete(stop));
           return;
         }
         case '/api/servicemap':
@@ -79,8 +79,7 @@ export class UiServer {
     });
     const { port } = server.address() as AddressInfo;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    self = new UiServer(server, `http://${host}:${port}`);
-    return self;
+    return new UiServer(server, `http://${host}:${port}`, streams);
   }
 
   /** Browsers following the live flows. */

@@ -76,7 +76,7 @@ export function showNode(n, map, actions) {
         ['address', n.address],
         ['ports', n.ports?.join(', ')],
       ]),
-      h('p', {}, action('show its flows', () => actions.showFlows(nodeFilter(n)))),
+      nodeFilter(n) ? h('p', {}, action('show its flows', () => actions.showFlows(nodeFilter(n)))) : null,
       section('Outgoing', traffic(out, 'target')),
       section('Incoming', traffic(inc, 'source')),
       section('History', n.history?.length ? historyTimeline(n.history) : h('p', { class: 'muted' }, 'no recorded object'))));
@@ -104,16 +104,20 @@ export function showEdge(e, map, actions) {
       src && dst && e.kind === 'flow' ? h('p', {}, action('show these flows', () => actions.showFlows({ ...sideFilter(src, 'from'), ...sideFilter(dst, 'to') }))) : null));
 }
 
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+
+/** observe's filters for a node's flows; undefined for a reserved identity (no filter names one). */
 function nodeFilter(n) {
   if (n.kind === 'service') return { service: `${n.namespace}/${n.name}` };
   if (n.kind === 'workload') return { pod: `${n.namespace}/${n.name}` };
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(n.name)) return { 'to-ip': n.name };
-  return { 'to-label': `reserved:${n.name}` };
+  if (IPV4.test(n.name)) return { 'to-ip': n.name };
+  return undefined;
 }
 
+/** The filter for one side of an edge (a workload's pods are named after it: a prefix match). */
 function sideFilter(n, side) {
   if (n.kind === 'service') return side === 'to' ? { service: `${n.namespace}/${n.name}` } : {};
   if (n.kind === 'workload') return { [`${side}-pod`]: `${n.namespace}/${n.name}` };
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(n.name)) return { [`${side}-ip`]: n.name };
-  return { [`${side}-label`]: `reserved:${n.name}` };
+  if (IPV4.test(n.name)) return { [`${side}-ip`]: n.name };
+  return {};
 }
