@@ -4,7 +4,7 @@ import type { Logger } from '@netledger/runtime';
 import type { FlowSource } from '../flows/flow-source.js';
 import type { UiApi } from '../ui-api.js';
 import { ApiError } from './api-error.js';
-import { streamFlows } from './flow-stream.js';
+import { streamFlows } from './stream-flows.js';
 import { StaticFiles } from './static-files.js';
 
 export interface UiServerOptions {
