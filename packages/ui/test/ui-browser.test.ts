@@ -30,7 +30,10 @@ function missingCapability(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root: the stack runs pods as network namespaces (veth, tc need root)';
   if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns does not work here (iproute2 missing?)';
   if (!existsSync(join(repo, 'bpf', 'build', 'netledger.o'))) return 'the datapath programs are not built (bpf/build/netledger.o: npm run build)';
-  const probe = probePinnedMaps(`/sys/fs/bpf/netledger-probe-${process.pid}`);
+  const probeDir = `/sys/fs/bpf/netledger-probe-${process.pid}`;
+  const probe = probePinnedMaps(probeDir);
+  // The probe removes its map, not the directory it made for it.
+  rmSync(probeDir, { recursive: true, force: true });
   if (!probe.ok) return `no BPF maps: ${probe.reason}`;
   return undefined;
 }
