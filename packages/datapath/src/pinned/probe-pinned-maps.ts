@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBpfAddon } from './bpf-addon.js';
 import { ensurePinDir } from './bpffs.js';
@@ -17,6 +17,7 @@ export function probePinnedMaps(pinDir: string = DEFAULT_PIN_DIR, bpftool: strin
   if (process.platform !== 'linux') return { ok: false, reason: `BPF maps need Linux (this is ${process.platform})` };
   if (!bpftool) return { ok: false, reason: 'bpftool is not installed (apt-get install bpftool)' };
   const path = join(pinDir, `nl_probe_${process.pid}`);
+  const dirExisted = existsSync(pinDir);
   try {
     const bpf = loadBpfAddon(pinDir);
     ensurePinDir(pinDir);
@@ -35,5 +36,15 @@ export function probePinnedMaps(pinDir: string = DEFAULT_PIN_DIR, bpftool: strin
     return { ok: false, reason: `${message}${hint}` };
   } finally {
     rmSync(path, { force: true });
+    // A directory the probe made for itself goes too (a probe must leave nothing behind).
+    if (!dirExisted) removeIfEmpty(pinDir);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Not there, or not ours to remove.
   }
 }
