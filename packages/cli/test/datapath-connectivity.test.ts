@@ -1,43 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { probePinnedMaps } from '@netledger/datapath';
+import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
 
 // The issue 5 acceptance run: a whole local stack as root (API server, services, controllers,
 // agent with its programs, node runtime with real network namespaces), the connectivity check,
 // then live policy, service and agent changes under real traffic.
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../bin/netledger.js', import.meta.url));
 const NS = 'connectivity-check';
 
-async function netledger(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { timeout: 170_000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const netledger = (dataDir: string, ...args: string[]): Promise<CliRun> => netledgerCli(dataDir, args);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -50,15 +28,6 @@ interface ProbeJson {
   result: string;
   reply?: string;
   datapath?: { verdict: string; reason?: string; ruleId: number };
-}
-
-/** Why this machine cannot run the test, or undefined. */
-function missingCapability(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root: network namespaces, veth and tc need root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns does not work here (iproute2 missing?)';
-  const probe = probePinnedMaps(`/sys/fs/bpf/netledger-probe-${process.pid}`);
-  if (!probe.ok) return `no BPF maps: ${probe.reason}`;
-  return undefined;
 }
 
 /** A keep-alive HTTP client inside a pod: one request per `send()`, on the same connection while it lives. */
@@ -129,7 +98,7 @@ async function connectMany(netns: string, ip: string, port: number, n: number): 
 }
 
 describe('datapath end to end: connectivity check, live policy, service scaling, agent restart', { concurrency: false }, () => {
-  const missing = missingCapability();
+  const missing = missingStackCapability();
   let dataDir = '';
   const pinDir = `/sys/fs/bpf/netledger-test-ct-${process.pid}`;
   const clients: LongLivedClient[] = [];

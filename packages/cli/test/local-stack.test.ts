@@ -1,37 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probePinnedMaps } from '@netledger/datapath';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { freePort, netledgerCli, type CliRun } from '@netledger/testkit';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../bin/netledger.js', import.meta.url));
-
-async function netledger(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const netledger = (dataDir: string, ...args: string[]): Promise<CliRun> => netledgerCli(dataDir, args);
 
 function alive(pid: number): boolean {
   try {

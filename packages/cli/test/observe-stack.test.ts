@@ -2,54 +2,20 @@
 // check for traffic, then `netledger observe -o json` must show the FORWARDED flows with pod
 // names and the DROPPED policy-denied ones naming the policy that decided.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { probePinnedMaps } from '@netledger/datapath';
+import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
 import type { Flow } from '@netledger/node-agent';
 import { DataDir, readRunFiles } from '@netledger/runtime';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../bin/netledger.js', import.meta.url));
 const NS = 'connectivity-check';
 const CNP = `CiliumNetworkPolicy/${NS}`;
 
-async function netledger(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, '--data-dir', dataDir, ...args], { timeout: 200_000, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const netledger = (dataDir: string, ...args: string[]): Promise<CliRun> => netledgerCli(dataDir, args);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Why this machine cannot run the test, or undefined. */
-function missingCapability(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root: the stack needs network namespaces, veth, tc and BPF (CAP_NET_ADMIN, CAP_BPF)';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns does not work here (iproute2 missing?)';
-  const probe = probePinnedMaps(`/sys/fs/bpf/netledger-probe-${process.pid}`);
-  if (!probe.ok) return `no BPF maps (CAP_BPF): ${probe.reason}`;
-  return undefined;
-}
 
 const pod = (side: Flow['source'], prefix: string): boolean => side.namespace === NS && (side.pod ?? '').startsWith(`${prefix}-`);
 
@@ -92,7 +58,7 @@ const EXPECTED: ReadonlyArray<readonly [string, (f: Flow) => boolean]> = [
 ];
 
 describe('netledger observe on a running stack (privileged)', { concurrency: false }, () => {
-  const missing = missingCapability();
+  const missing = missingStackCapability();
   let dataDir = '';
   const pinDir = `/sys/fs/bpf/netledger-test-obs-${process.pid}`;
   const startedAt = Date.now();

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { probePinnedMaps } from '@netledger/datapath';
+import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
 import { DataDir, fetchStatus, isAlive, readRunFiles } from '@netledger/runtime';
 
 // The issue's browser acceptance: a root stack with the datapath (and the UI process `up` runs),
@@ -16,48 +13,17 @@ import { DataDir, fetchStatus, isAlive, readRunFiles } from '@netledger/runtime'
 // loads, the service map shows the check's workloads with allowed and denied edges, clicking a
 // flow shows its details (with the deciding policy). Screenshots go to the artifacts directory.
 
-const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
 const NS = 'connectivity-check';
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-// The netledger command, run as a user would (the CLI sits above the UI: no import).
-const cli = join(repo, 'packages', 'cli', 'bin', 'netledger.js');
 const artifacts = resolve(process.env['TEST_ARTIFACTS_DIR'] ?? fileURLToPath(new URL('../test-artifacts/', import.meta.url)));
 
 /** Why this machine cannot run the test, or undefined. */
 function missingCapability(): string | undefined {
   if (!existsSync(CHROMIUM)) return `chromium is not installed (${CHROMIUM}; apt-get install chromium, or npm test's bootstrap as root)`;
-  if (process.getuid?.() !== 0) return 'not root: the stack runs pods as network namespaces (veth, tc need root)';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'ip netns does not work here (iproute2 missing?)';
-  if (!existsSync(join(repo, 'bpf', 'build', 'netledger.o'))) return 'the datapath programs are not built (bpf/build/netledger.o: npm run build)';
-  const probeDir = `/sys/fs/bpf/netledger-probe-${process.pid}`;
-  const probe = probePinnedMaps(probeDir);
-  // The probe removes its map, not the directory it made for it.
-  rmSync(probeDir, { recursive: true, force: true });
-  if (!probe.ok) return `no BPF maps: ${probe.reason}`;
-  return undefined;
+  return missingStackCapability();
 }
 
-async function netledger(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, '--data-dir', dataDir, ...args], { timeout: 240_000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolvePort(port));
-    });
-  });
-}
+const netledger = (dataDir: string, ...args: string[]): Promise<CliRun> => netledgerCli(dataDir, args);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
