@@ -34,3 +34,4 @@ export { IdentityAllocated, IdentityReleased, EndpointUpserted, EndpointRemoved,
 export { PolicyAccepted, PolicyRejected, PolicyDeleted, policyEvents } from './catalogue/policy-events.js';
 export { ServiceUpserted, ServiceDeleted, BackendAdded, BackendRemoved, lbEvents } from './catalogue/lb-events.js';
 export { ALL_EVENT_DEFINITIONS, createNetledgerRegistry } from './catalogue/netledger-registry.js';
+export { asyncApiDocument, asyncApiJson, type AsyncApiDocumentOptions, type JsonValue } from './asyncapi/asyncapi-document.js';
