@@ -14,3 +14,8 @@ export { openPostgresEventLog, type PostgresEventLogConfig } from './postgres/op
 export { rebuildProjection, saveSnapshot, type Projection, type ProjectionState, type RebuildOptions } from './projection.js';
 export { chainHash, type HashedFields } from './sql/hash-chain.js';
 export { GENESIS_HASH } from './sql/migrate.js';
+export { verifyLog, type LogVerification, type LogProblem, type LogProblemKind, type VerifyOptions } from './audit/verify-log.js';
+export type { StoredEventSource, StoredEventRow, StoredLogHead } from './audit/stored-event-source.js';
+export { storedEvents } from './audit/stored-events.js';
+export { openSqliteStoredEvents } from './audit/sqlite-stored-events.js';
+export { openPostgresStoredEvents } from './audit/postgres-stored-events.js';
