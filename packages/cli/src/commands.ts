@@ -1,6 +1,7 @@
 import { UsageError } from './cli-error.js';
 import { bool, list, str, type CommandSpec, type OptionValues } from './command-table.js';
 import { apply, APPLY_HELP } from './commands/apply.js';
+import { auditVerify, AUDIT_VERIFY_HELP } from './commands/audit-verify.js';
 import { bpfEndpointList, BPF_ENDPOINT_LIST_HELP } from './commands/bpf-endpoint-list.js';
 import { bpfIpcacheList, BPF_IPCACHE_LIST_HELP } from './commands/bpf-ipcache-list.js';
 import { bpfLbList, BPF_LB_LIST_HELP } from './commands/bpf-lb-list.js';
@@ -161,6 +162,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: HISTORY_HELP,
     options: { service: { type: 'string' } },
     run: ({ values, args, dataDir }) => history(dataDir, args[0], str(values, 'service'), parseOutput(str(values, 'output'))),
+  },
+  {
+    words: ['audit', 'verify'],
+    summary: "re-read every service's event log and check its hash chain: names the first event changed, removed or reordered",
+    help: AUDIT_VERIFY_HELP,
+    options: { service: { type: 'string' } },
+    run: ({ values, dataDir }) => auditVerify({ dataDir, service: str(values, 'service'), output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['apply'],
