@@ -158,10 +158,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['history'],
-    summary: 'every event of one stream, e.g. history identity/2',
+    summary: 'every change of one object (policy/NS/NAME, endpoint/NS/POD, service/NS/NAME, identity/ID): cause and diff',
     help: HISTORY_HELP,
-    options: { service: { type: 'string' } },
-    run: ({ values, args, dataDir }) => history(dataDir, args[0], str(values, 'service'), parseOutput(str(values, 'output'))),
+    options: { service: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } },
+    run: ({ values, args, dataDir }) =>
+      history({
+        dataDir,
+        object: args[0],
+        service: str(values, 'service'),
+        since: str(values, 'since'),
+        until: str(values, 'until'),
+        output: parseOutput(str(values, 'output')),
+      }),
   },
   {
     words: ['audit', 'verify'],
