@@ -12,6 +12,8 @@ import { down, DOWN_HELP } from './commands/down.js';
 import { eventsTail, EVENTS_TAIL_HELP } from './commands/events-tail.js';
 import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
+import { replay, REPLAY_HELP } from './commands/replay.js';
+import { diff, DIFF_HELP } from './commands/diff.js';
 import { observe, OBSERVE_HELP } from './commands/observe.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
@@ -170,6 +172,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         until: str(values, 'until'),
         output: parseOutput(str(values, 'output')),
       }),
+  },
+  {
+    words: ['replay'],
+    summary: "a service's whole state as of a log sequence or time, rebuilt with its own projection",
+    help: REPLAY_HELP,
+    options: { service: { type: 'string' }, at: { type: 'string' } },
+    run: ({ values, dataDir }) => replay({ dataDir, service: str(values, 'service'), at: str(values, 'at'), output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['diff'],
+    summary: "what changed in a service's state between two points of its log",
+    help: DIFF_HELP,
+    options: { service: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    run: ({ values, dataDir }) =>
+      diff({ dataDir, service: str(values, 'service'), from: str(values, 'from'), to: str(values, 'to'), output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['audit', 'verify'],
