@@ -19,3 +19,9 @@ export type { StoredEventSource, StoredEventRow, StoredLogHead } from './audit/s
 export { storedEvents } from './audit/stored-events.js';
 export { openSqliteStoredEvents } from './audit/sqlite-stored-events.js';
 export { openPostgresStoredEvents } from './audit/postgres-stored-events.js';
+export { exportLine } from './audit/export-line.js';
+export { importLog, type LogImport } from './audit/import-log.js';
+export { LogImportError } from './audit/import-errors.js';
+export type { StoredEventSink } from './audit/stored-event-sink.js';
+export { openSqliteStoredEventSink } from './audit/sqlite-stored-event-sink.js';
+export { openPostgresStoredEventSink } from './audit/postgres-stored-event-sink.js';
