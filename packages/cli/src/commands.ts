@@ -2,6 +2,8 @@ import { UsageError } from './cli-error.js';
 import { bool, list, str, type CommandSpec, type OptionValues } from './command-table.js';
 import { apply, APPLY_HELP } from './commands/apply.js';
 import { auditVerify, AUDIT_VERIFY_HELP } from './commands/audit-verify.js';
+import { logExport, LOG_EXPORT_HELP } from './commands/log-export.js';
+import { logImport, LOG_IMPORT_HELP } from './commands/log-import.js';
 import { bpfEndpointList, BPF_ENDPOINT_LIST_HELP } from './commands/bpf-endpoint-list.js';
 import { bpfIpcacheList, BPF_IPCACHE_LIST_HELP } from './commands/bpf-ipcache-list.js';
 import { bpfLbList, BPF_LB_LIST_HELP } from './commands/bpf-lb-list.js';
@@ -194,6 +196,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: AUDIT_VERIFY_HELP,
     options: { service: { type: 'string' } },
     run: ({ values, dataDir }) => auditVerify({ dataDir, service: str(values, 'service'), output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['log', 'export'],
+    summary: "write a service's event log as NDJSON (one event per line, in seq order, with its chain hash)",
+    help: LOG_EXPORT_HELP,
+    options: { service: { type: 'string' }, out: { type: 'string' } },
+    run: ({ values, dataDir }) => logExport({ dataDir, service: str(values, 'service'), out: str(values, 'out') }),
+  },
+  {
+    words: ['log', 'import'],
+    summary: 'load an NDJSON export into an empty event log, checking its hash chain',
+    help: LOG_IMPORT_HELP,
+    options: { service: { type: 'string' }, db: { type: 'string' } },
+    run: ({ values, args, dataDir }) =>
+      logImport({ dataDir, service: str(values, 'service'), db: str(values, 'db'), file: args[0], output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['apply'],
