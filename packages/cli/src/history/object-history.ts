@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@netledger/contracts';
-import type { EventLog } from '@netledger/eventlog';
+import { rebuildProjection, type EventLog } from '@netledger/eventlog';
 import { jsonDiff, type JsonDiff } from './json-diff.js';
 import type { LogPoint } from './log-point.js';
 import type { ServiceView } from './service-view.js';
@@ -23,20 +23,25 @@ export interface ObjectHistoryOptions {
 
 /**
  * Every change of the object of `stream`, oldest first, with a diff of its state. The state is
- * the service's own projection replayed over the whole log up to `until`: an object's state may
- * depend on events of other streams (an identity's references), which its stream alone cannot
- * say. Changes before `since` are replayed but not listed, so the first listed diff is still
- * against the real previous state.
+ * the service's own projection replayed over the log (from the latest snapshot before the
+ * object's first event, through its last): an object's state may depend on events of other
+ * streams (an identity's references), which its stream alone cannot say. Changes before `since`
+ * are replayed but not listed, so the first listed diff is still against the real previous state.
  */
 export async function objectHistory(log: EventLog, view: ServiceView, stream: string, options: ObjectHistoryOptions = {}): Promise<ObjectChange[]> {
+  const [first] = await log.readStreamForward(stream, 1, { limit: 1 });
+  const [last] = await log.readStreamBackward(stream, undefined, { limit: 1 });
+  if (!first || !last) return [];
   const { projection } = view;
-  let state = projection.initial();
+  // Nothing before the object's first event is its own: start from a snapshot when one fits.
+  const start = await rebuildProjection(log, projection, { untilSeq: first.seq - 1 });
+  let state = start.state;
   let previous: unknown = undefined;
   const changes: ObjectChange[] = [];
   const until = options.until;
   const iterateOptions = until?.kind === 'time' ? { until: until.time } : {};
-  for await (const event of log.iterate(1, iterateOptions)) {
-    if (until?.kind === 'seq' && event.seq > until.seq) break;
+  for await (const event of log.iterate(start.seq + 1, iterateOptions)) {
+    if (event.seq > last.seq || (until?.kind === 'seq' && event.seq > until.seq)) break;
     state = projection.apply(state, event);
     if (event.stream !== stream) continue;
     const current = view.objectOf(state, stream);
