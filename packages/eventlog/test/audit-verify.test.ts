@@ -79,6 +79,19 @@ describe('verifyLog on SQLite', () => {
     assert.notEqual(v.headHash, GENESIS_HASH);
   });
 
+  it('stops at the head it read first: events appended during the scan are left for the next run', async () => {
+    const file = await sqliteLog();
+    const real = openSqliteStoredEvents(file);
+    try {
+      const [seventh] = await real.readAfter(6, 1);
+      // As if the head was read when the log had 7 events and 3 were appended while the scan ran.
+      const v = await verifyLog({ ...real, head: async () => ({ lastSeq: 7, lastHash: seventh!.hash }) });
+      assert.deepEqual([v.ok, v.events, v.lastSeq, v.headHash], [true, 7, 7, seventh!.hash]);
+    } finally {
+      await real.close();
+    }
+  });
+
   it('an empty log verifies', async () => {
     if (!dir) throw new Error('temp dir not created');
     const file = join(dir.path, `empty-${++files}.sqlite`);
