@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createNetledgerRegistry } from '@netledger/contracts';
-import { openSqliteEventLog, openSqliteStoredEvents, rebuildProjection, verifyLog, type LogVerification } from '@netledger/eventlog';
+import { createNetledgerRegistry, type ServiceName } from '@netledger/contracts';
+import { openSqliteEventLog, openSqliteStoredEvents, rebuildProjection, verifyLog, type LogVerification, type Projection } from '@netledger/eventlog';
 import { IdentityDomain, identityProjection } from '@netledger/identity-service';
+import { PolicyDomain, policyProjection } from '@netledger/policy-service';
 import { MemoryClusterSources } from '@netledger/k8s';
 import { DataDir, parseServiceArgs } from '@netledger/runtime';
 import { createTempDir, type TempDir } from '@netledger/testkit';
@@ -42,31 +43,69 @@ describe('netledger log export / log import', () => {
       await domain.stop();
       await log.close();
     }
+    // The policy service's log: policies created, updated, one rejected, one deleted.
+    const policyLog = await openSqliteEventLog({ service: 'policy', registry: createNetledgerRegistry(), file: dataDir.serviceDb('policy') });
+    const policies = new PolicyDomain();
+    try {
+      const config = parseServiceArgs('policy', ['--data-dir', dir.path]);
+      assert.ok(config);
+      await policies.start({ config, log: policyLog, sources, logger: { info: () => {}, error: () => {} } });
+      let rv = 100;
+      const netpol = (name: string, from: string, selector: Record<string, string> = {}) => ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { namespace: 'shop', name, uid: `uid-np-${name}`, resourceVersion: String(++rv) },
+        spec: { podSelector: { matchLabels: selector }, ingress: [{ from: [{ podSelector: { matchLabels: { app: from } } }] }] },
+      });
+      // One change at a time, each decided before the next (changes that arrive together are coalesced).
+      const changes = [
+        ...Array.from({ length: 6 }, (_, i) => () => sources.networkPolicySource.upsert(netpol(`np-${i}`, `app-${i}`) as never)),
+        () => sources.networkPolicySource.upsert(netpol('np-1', 'app-9') as never),
+        () => sources.networkPolicySource.upsert(netpol('bad', 'x', { 'no good': 'x' }) as never),
+        () => sources.networkPolicySource.delete(netpol('np-2', 'app-2') as never),
+      ];
+      for (const change of changes) {
+        await change();
+        await policies.idle();
+      }
+      await policies.idle();
+    } finally {
+      await policies.stop();
+      await policyLog.close();
+    }
   });
 
   after(async () => {
     await dir?.remove();
   });
 
-  it('an exported log imported into a new SQLite file verifies, has the same chain head, and rebuilds the same state', async () => {
-    const file = join(dir.path, 'identity.ndjson');
-    assert.equal(await logExport({ dataDir, service: 'identity', out: file }), 0);
-    const target = join(dir.path, 'copy', 'identity.db');
-    assert.equal(await logImport({ dataDir, service: 'identity', db: `sqlite:${target}`, file, output: 'json' }), 0);
+  const projections: Partial<Record<ServiceName, Projection<unknown>>> = {
+    identity: identityProjection as Projection<unknown>,
+    policy: policyProjection as Projection<unknown>,
+  };
+  for (const service of ['identity', 'policy'] as const) {
+    it(`the ${service} log exported and imported into a new SQLite file verifies, has the same chain head, and rebuilds the same state`, async () => {
+      const file = join(dir.path, `${service}.ndjson`);
+      assert.equal(await logExport({ dataDir, service, out: file }), 0);
+      const target = join(dir.path, 'copy', `${service}.db`);
+      assert.equal(await logImport({ dataDir, service, db: `sqlite:${target}`, file, output: 'json' }), 0);
 
-    const original = await verifySqlite(dataDir.serviceDb('identity'));
-    const copy = await verifySqlite(target);
-    assert.equal(original.ok, true);
-    assert.equal(copy.ok, true, JSON.stringify(copy.problem));
-    assert.equal(copy.events, original.events);
-    assert.equal(copy.headHash, original.headHash);
-    assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, original.events);
+      const original = await verifySqlite(dataDir.serviceDb(service));
+      const copy = await verifySqlite(target);
+      assert.equal(original.ok, true);
+      assert.ok(original.events >= 8, `the ${service} log has events: ${original.events}`);
+      assert.equal(copy.ok, true, JSON.stringify(copy.problem));
+      assert.equal(copy.events, original.events);
+      assert.equal(copy.headHash, original.headHash);
+      assert.equal(readFileSync(file, 'utf8').trimEnd().split('\n').length, original.events);
 
-    // The service's own projection over each log, from the first event (no snapshot).
-    const [a, b] = await Promise.all([stateHash(dataDir.serviceDb('identity')), stateHash(target)]);
-    assert.equal(b.hash, a.hash);
-    assert.ok(a.identities > 0, 'the state has identities');
-  });
+      // The service's own projection over each log, from the first event (no snapshot).
+      const projection = projections[service]!;
+      const [a, b] = await Promise.all([stateHash(service, projection, dataDir.serviceDb(service)), stateHash(service, projection, target)]);
+      assert.equal(b.hash, a.hash);
+      assert.ok(a.size > 100, 'the state is not empty');
+    });
+  }
 
   it('refuses a non-empty target and a changed export, with the line named', async () => {
     const file = join(dir.path, 'identity-2.ndjson');
@@ -91,21 +130,21 @@ async function verifySqlite(file: string): Promise<LogVerification> {
   }
 }
 
-async function stateHash(file: string): Promise<{ hash: string; identities: number }> {
-  const log = await openSqliteEventLog({ service: 'identity', registry: createNetledgerRegistry(), file });
+async function stateHash(service: ServiceName, projection: Projection<unknown>, file: string): Promise<{ hash: string; size: number }> {
+  const log = await openSqliteEventLog({ service, registry: createNetledgerRegistry(), file });
   try {
-    const { state } = await rebuildProjection(log, identityProjection, { ignoreSnapshot: true, snapshotEvery: 0 });
-    const json = JSON.stringify(identityProjection.toSnapshot!(state));
-    return { hash: createHash('sha256').update(json).digest('hex'), identities: state.identities.size };
+    const { state } = await rebuildProjection(log, projection, { ignoreSnapshot: true, snapshotEvery: 0 });
+    const json = JSON.stringify(projection.toSnapshot ? projection.toSnapshot(state) : state);
+    return { hash: createHash('sha256').update(json).digest('hex'), size: json.length };
   } finally {
     await log.close();
   }
 }
 
 async function waitFor(done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 800; i++) {
     if (await done()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error('the identity service did not write its events in 5 s');
+  throw new Error('the identity service did not write its events in 20 s');
 }
