@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createNetledgerRegistry, type ServiceName } from '@netledger/contracts';
 import { openSqliteEventLog, openSqliteStoredEvents, rebuildProjection, verifyLog, type LogVerification, type Projection } from '@netledger/eventlog';
 import { IdentityDomain, identityProjection } from '@netledger/identity-service';
+import { LbDomain, lbProjection } from '@netledger/lb-service';
 import { PolicyDomain, policyProjection } from '@netledger/policy-service';
 import { MemoryClusterSources } from '@netledger/k8s';
 import { DataDir, parseServiceArgs } from '@netledger/runtime';
@@ -73,6 +74,34 @@ describe('netledger log export / log import', () => {
       await policies.stop();
       await policyLog.close();
     }
+    // The lb service's log: services and their backends at start, then a service deleted while it runs.
+    const lbLog = await openSqliteEventLog({ service: 'lb', registry: createNetledgerRegistry(), file: dataDir.serviceDb('lb') });
+    const lb = new LbDomain();
+    try {
+      const meta = (name: string, rv: string) => ({ namespace: 'shop', name, uid: `uid-svc-${name}`, resourceVersion: rv });
+      for (let i = 1; i <= 3; i++) {
+        await sources.serviceSource.upsert({ metadata: meta(`svc-${i}`, `${10 + i}`), spec: { clusterIP: `10.96.0.${i}`, ports: [{ name: 'http', port: 80 }] } });
+        await sources.endpointSliceSource.upsert({
+          metadata: { ...meta(`svc-${i}-a`, `${20 + i}`), uid: `uid-slice-${i}`, labels: { 'kubernetes.io/service-name': `svc-${i}` } },
+          addressType: 'IPv4',
+          ports: [{ name: 'http', port: 8080 }],
+          endpoints: [
+            { addresses: [`10.0.${i}.1`], conditions: { ready: true }, nodeName: 'node-a' },
+            { addresses: [`10.0.${i}.2`], conditions: { ready: true }, nodeName: 'node-b' },
+          ],
+        });
+      }
+      const config = parseServiceArgs('lb', ['--data-dir', dir.path]);
+      assert.ok(config);
+      await lb.start({ config, log: lbLog, sources, logger: { info: () => {}, error: () => {} } });
+      await waitFor(async () => (await lbLog.head()).lastSeq >= 9);
+      const before = (await lbLog.head()).lastSeq;
+      await sources.serviceSource.delete({ metadata: meta('svc-2', '40'), spec: { clusterIP: '10.96.0.2', ports: [{ name: 'http', port: 80 }] } });
+      await waitFor(async () => (await lbLog.head()).lastSeq > before);
+    } finally {
+      await lb.stop();
+      await lbLog.close();
+    }
   });
 
   after(async () => {
@@ -82,8 +111,9 @@ describe('netledger log export / log import', () => {
   const projections: Partial<Record<ServiceName, Projection<unknown>>> = {
     identity: identityProjection as Projection<unknown>,
     policy: policyProjection as Projection<unknown>,
+    lb: lbProjection as Projection<unknown>,
   };
-  for (const service of ['identity', 'policy'] as const) {
+  for (const service of ['identity', 'policy', 'lb'] as const) {
     it(`the ${service} log exported and imported into a new SQLite file verifies, has the same chain head, and rebuilds the same state`, async () => {
       const file = join(dir.path, `${service}.ndjson`);
       assert.equal(await logExport({ dataDir, service, out: file }), 0);
