@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { reporter } from './figures.js';
 import { AGENT_DEFAULTS, agentBench } from './suites/agent-bench.js';
+import { AUDIT_DEFAULTS, auditBench } from './suites/audit/audit-bench.js';
 import { DATAPATH_DEFAULTS, datapathBench } from './suites/datapath/datapath-bench.js';
 import { EVENTLOG_DEFAULTS, eventlogBench } from './suites/eventlog-bench.js';
 import { identityBench } from './suites/identity-bench.js';
@@ -42,6 +43,10 @@ const SUITES: Record<string, { readonly help: string; readonly run: (report: Ret
       await lbBench(report);
       await policyBench(report);
     },
+  },
+  audit: {
+    help: 'audit: replay (events/s), state at a past point (ms) and hash-chain verify (events/s) over 1,000,000 identity events (SQLite)',
+    run: (report, v) => auditBench(report, { events: num(v['events'], AUDIT_DEFAULTS.events) }),
   },
   agent: {
     help: 'node agent: batched BPF map writes, API-to-map propagation (1 agent, 50 agents), memory at 10,000 services x 100,000 endpoints',
@@ -97,6 +102,7 @@ if (values.help) {
   for (const [name, s] of Object.entries(SUITES)) console.log(`  ${name.padEnd(10)} ${s.help}`);
   console.log('\neventlog flags: --events N (100000) --batch N (500) --rate N/s (1000) --seconds N (10)');
   console.log('agent flags: --agents N (50)');
+  console.log('audit flags: --events N (1000000)');
   console.log('datapath flags: --seconds N (5, per run) --concurrency N (8) --rounds N (3; figures are medians over interleaved rounds)');
   console.log('observe flags: --seconds N (5) --concurrency N (8)');
 } else {
