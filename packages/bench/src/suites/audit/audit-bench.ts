@@ -5,6 +5,7 @@ import { createNetledgerRegistry } from '@netledger/contracts';
 import { openSqliteEventLog, openSqliteStoredEvents, rebuildProjection, saveSnapshot, verifyLog } from '@netledger/eventlog';
 import { identityProjection } from '@netledger/identity-service';
 import { quantile, rssMiB, type Figure } from '../../figures.js';
+import { AuditBenchError } from './audit-bench-error.js';
 import { writeIdentityHistory } from './identity-history.js';
 
 export interface AuditBenchOptions {
@@ -38,7 +39,7 @@ export async function auditBench(report: (f: Figure) => void, options: AuditBenc
       const r0 = performance.now();
       const full = await rebuildProjection(log, identityProjection, { snapshotEvery: 0, ignoreSnapshot: true });
       const replaySeconds = (performance.now() - r0) / 1000;
-      if (full.seq !== lastSeq) throw new Error(`audit bench: replay ended at seq ${full.seq}, the log at ${lastSeq}`);
+      if (full.seq !== lastSeq) throw new AuditBenchError('replay', full.seq, `ended before the log's last seq ${lastSeq}`);
       report({ suite: SUITE, metric: 'audit_replay_events_per_s', value: full.replayed / replaySeconds, unit: 'events/s' });
 
       // State at a past point: a snapshot at a quarter of the log, the point at half.
@@ -51,7 +52,7 @@ export async function auditBench(report: (f: Figure) => void, options: AuditBenc
         const a0 = performance.now();
         const at = await rebuildProjection(log, identityProjection, { untilSeq: atSeq });
         runs.push(performance.now() - a0);
-        if (!at.fromSnapshot || at.seq !== atSeq) throw new Error(`audit bench: state at seq ${atSeq} ended at ${at.seq} (from snapshot: ${at.fromSnapshot})`);
+        if (!at.fromSnapshot || at.seq !== atSeq) throw new AuditBenchError('state at a point', atSeq, `ended at seq ${at.seq}, from snapshot: ${at.fromSnapshot}`);
       }
       runs.sort((a, b) => a - b);
       report({ suite: SUITE, metric: 'audit_state_at_time_ms', value: quantile(runs, 0.5), unit: 'ms' });
@@ -64,7 +65,7 @@ export async function auditBench(report: (f: Figure) => void, options: AuditBenc
       const v0 = performance.now();
       const verified = await verifyLog(source);
       const verifySeconds = (performance.now() - v0) / 1000;
-      if (!verified.ok) throw new Error(`audit bench: verify failed at seq ${verified.problem?.seq}: ${verified.problem?.detail}`);
+      if (!verified.ok) throw new AuditBenchError('verify', verified.problem?.seq ?? verified.lastSeq, `${verified.problem?.kind ?? 'failed'}: ${verified.problem?.detail ?? ''}`);
       report({ suite: SUITE, metric: 'audit_verify_events_per_s', value: verified.events / verifySeconds, unit: 'events/s' });
     } finally {
       await source.close();
