@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
+import { missingStackCapability, netledgerCli, upTestStack, type CliRun } from '@netledger/testkit';
 
 // The issue 5 acceptance run: a whole local stack as root (API server, services, controllers,
 // agent with its programs, node runtime with real network namespaces), the connectivity check,
@@ -158,27 +158,7 @@ describe('datapath end to end: connectivity check, live policy, service scaling,
   before(async () => {
     if (missing) return;
     dataDir = mkdtempSync(join(tmpdir(), 'netledger-ct-'));
-    const up = await netledger(
-      dataDir,
-      'up',
-      '--detach',
-      '--no-demo',
-      '--no-connectivity-check',
-      '--nats-port',
-      String(await freePort()),
-      '--apiserver-port',
-      String(await freePort()),
-      '--node',
-      'ct-node',
-      '--bpf-pin-dir',
-      pinDir,
-      '--pod-cidr',
-      '10.212.0.0/24',
-      '--ui-port',
-      '0',
-      '--service-cidr',
-      '10.98.0.0/16',
-    );
+    const up = await upTestStack(dataDir, { node: 'ct-node', pinDir, podCidr: '10.212.0.0/24', serviceCidr: '10.98.0.0/16' });
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
   });
 

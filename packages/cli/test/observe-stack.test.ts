@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
+import { missingStackCapability, netledgerCli, upTestStack, type CliRun } from '@netledger/testkit';
 import type { Flow } from '@netledger/node-agent';
 import { DataDir, readRunFiles } from '@netledger/runtime';
 
@@ -66,27 +66,7 @@ describe('netledger observe on a running stack (privileged)', { concurrency: fal
   before(async () => {
     if (missing) return;
     dataDir = mkdtempSync(join(tmpdir(), 'netledger-obs-'));
-    const up = await netledger(
-      dataDir,
-      'up',
-      '--detach',
-      '--no-demo',
-      '--no-connectivity-check',
-      '--nats-port',
-      String(await freePort()),
-      '--apiserver-port',
-      String(await freePort()),
-      '--ui-port',
-      '0',
-      '--node',
-      'obs-node',
-      '--bpf-pin-dir',
-      pinDir,
-      '--pod-cidr',
-      '10.231.0.0/24',
-      '--service-cidr',
-      '10.99.0.0/16',
-    );
+    const up = await upTestStack(dataDir, { node: 'obs-node', pinDir, podCidr: '10.231.0.0/24', serviceCidr: '10.99.0.0/16' });
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
   });
 

@@ -4,4 +4,4 @@ export { startPostgres, type PostgresServer, type StartPostgresOptions } from '.
 export { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 export { PostgresNotInstalledError, PostgresStartError } from './postgres-errors.js';
 export { startNats, type TestNats } from './nats.js';
-export { netledgerCli, missingStackCapability, NETLEDGER_BIN, type CliRun } from './netledger-cli.js';
+export { netledgerCli, missingStackCapability, upTestStack, NETLEDGER_BIN, type CliRun, type TestStackOptions } from './netledger-cli.js';

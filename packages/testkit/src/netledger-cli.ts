@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { probePinnedMaps } from '@netledger/datapath';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -42,4 +43,40 @@ export function missingStackCapability(): string | undefined {
   const probe = probePinnedMaps(`/sys/fs/bpf/netledger-probe-${process.pid}`);
   if (!probe.ok) return `no BPF maps (CAP_BPF): ${probe.reason}`;
   return undefined;
+}
+
+/** What a test stack needs of its own so several run on one machine at once. */
+export interface TestStackOptions {
+  readonly node: string;
+  readonly pinDir: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+}
+
+/**
+ * `netledger up --detach` without the demo and the connectivity check, on free ports and the
+ * test's own node name, pin dir, pod and service ranges (stacks sharing a machine must not
+ * overlap: every stack's host socket programs see every connection the host makes).
+ */
+export async function upTestStack(dataDir: string, o: TestStackOptions): Promise<CliRun> {
+  return netledgerCli(dataDir, [
+    'up',
+    '--detach',
+    '--no-demo',
+    '--no-connectivity-check',
+    '--nats-port',
+    String(await freePort()),
+    '--apiserver-port',
+    String(await freePort()),
+    '--ui-port',
+    '0',
+    '--node',
+    o.node,
+    '--bpf-pin-dir',
+    o.pinDir,
+    '--pod-cidr',
+    o.podCidr,
+    '--service-cidr',
+    o.serviceCidr,
+  ]);
 }

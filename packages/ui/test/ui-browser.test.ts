@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { freePort, missingStackCapability, netledgerCli, type CliRun } from '@netledger/testkit';
+import { missingStackCapability, netledgerCli, upTestStack, type CliRun } from '@netledger/testkit';
 import { DataDir, fetchStatus, isAlive, readRunFiles } from '@netledger/runtime';
 
 // The issue's browser acceptance: a root stack with the datapath (and the UI process `up` runs),
@@ -53,28 +53,7 @@ describe('web UI in headless chromium against a running stack', { concurrency: f
   before(async () => {
     if (missing) return;
     dataDir = mkdtempSync(join(tmpdir(), 'netledger-ui-'));
-    const up = await netledger(
-      dataDir,
-      'up',
-      '--detach',
-      '--no-demo',
-      '--no-connectivity-check',
-      '--nats-port',
-      String(await freePort()),
-      '--apiserver-port',
-      String(await freePort()),
-      '--node',
-      'ui-node',
-      '--bpf-pin-dir',
-      pinDir,
-      '--pod-cidr',
-      '10.232.0.0/24',
-      // Stacks sharing the machine must not share ClusterIPs: each host's socket programs translate its own.
-      '--service-cidr',
-      '10.95.0.0/16',
-      '--ui-port',
-      '0',
-    );
+    const up = await upTestStack(dataDir, { node: 'ui-node', pinDir, podCidr: '10.232.0.0/24', serviceCidr: '10.95.0.0/16' });
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
     const check = await netledger(dataDir, 'connectivity', 'test', '-o', 'json');
     assert.equal(check.code, 0, `the connectivity check failed, so the map would lack its traffic:\n${check.stdout}\n${check.stderr}`);
