@@ -35,3 +35,12 @@ export { PolicyAccepted, PolicyRejected, PolicyDeleted, policyEvents } from './c
 export { ServiceUpserted, ServiceDeleted, BackendAdded, BackendRemoved, lbEvents } from './catalogue/lb-events.js';
 export { ALL_EVENT_DEFINITIONS, createNetledgerRegistry } from './catalogue/netledger-registry.js';
 export { asyncApiDocument, asyncApiJson, type AsyncApiDocumentOptions, type JsonValue } from './asyncapi/asyncapi-document.js';
+export {
+  NATS_CREDENTIALS_API_VERSION,
+  NATS_ROLES,
+  NatsCredentialsSchema,
+  NatsCredentialsError,
+  parseNatsCredentials,
+  type NatsCredentials,
+  type NatsRole,
+} from './nats-credentials.js';
