@@ -275,7 +275,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     words: ['policy', 'trace'],
-    summary: 'would a connection be allowed, and which rules decide',
+    summary: 'would a connection be allowed (now, or --at a past time), and which rules decide',
     help: POLICY_TRACE_HELP,
     options: {
       src: { type: 'string' },
@@ -283,6 +283,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'src-cidr': { type: 'string' },
       dst: { type: 'string' },
       dport: { type: 'string' },
+      at: { type: 'string' },
       ...kubeconfig,
     },
     run: ({ values, dataDir }) =>
@@ -294,6 +295,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         dst: str(values, 'dst'),
         dport: str(values, 'dport'),
         kubeconfig: str(values, 'kubeconfig'),
+        at: str(values, 'at'),
         output: parseOutput(str(values, 'output')),
       }),
   },
@@ -301,13 +303,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['policy', 'matrix'],
     summary: 'pod-to-pod reachability truth table on one port',
     help: POLICY_MATRIX_HELP,
-    options: { namespaces: { type: 'string' }, dport: { type: 'string' }, ...kubeconfig },
+    options: { namespaces: { type: 'string' }, dport: { type: 'string' }, at: { type: 'string' }, ...kubeconfig },
     run: ({ values, dataDir }) =>
       policyMatrix({
         dataDir,
         namespaces: str(values, 'namespaces'),
         dport: str(values, 'dport'),
         kubeconfig: str(values, 'kubeconfig'),
+        at: str(values, 'at'),
         output: parseOutput(str(values, 'output')),
       }),
   },

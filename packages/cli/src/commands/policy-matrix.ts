@@ -2,17 +2,18 @@ import { createPolicyEvaluator, formatReachabilityMatrix, isPolicyEngineError, t
 import type { DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { printJson, type OutputFormat } from '../output.js';
+import { describeAsOf, loadPolicyInputs } from './policy-at.js';
 import { parseDport, parseNamespaceList } from './policy-flags.js';
-import { fetchPoliciesInForce } from './policy-service-client.js';
-import { loadWorkloads } from './policy-workloads.js';
 
-export const POLICY_MATRIX_HELP = `Usage: netledger policy matrix [--namespaces x,y,z] --dport PORT/PROTO [--kubeconfig PATH] [-o json]
+export const POLICY_MATRIX_HELP = `Usage: netledger policy matrix [--namespaces x,y,z] --dport PORT/PROTO [--at TIME] [--kubeconfig PATH] [-o json]
 
 The reachability truth table of the policies in force: every selected pod (rows, sources) to
 every selected pod (columns, destinations) on one port, '.' allowed and 'X' denied, as the
 Kubernetes network policy e2e tests print it. --namespaces limits the pods (default: every
 namespace). Pods come from the identity service, or from the Kubernetes API when it is not
-running (see policy trace). -o json: {"port":"80/TCP","matrix":{"x/a":{"y/b":"ALLOWED",...}}}.`;
+running (see policy trace). -o json: {"port":"80/TCP","matrix":{"x/a":{"y/b":"ALLOWED",...}}}.
+--at TIME: the matrix as of a past time, from the policy and identity logs replayed to then
+(see policy trace; -o json adds "asOf" with the time and the log sequences used).`;
 
 export interface PolicyMatrixOptions {
   readonly dataDir: DataDir;
@@ -21,6 +22,8 @@ export interface PolicyMatrixOptions {
   readonly dport?: string | undefined;
   readonly output: OutputFormat;
   readonly kubeconfig?: string | undefined;
+  /** `--at TIME`: the logs replayed to then; undefined = the running services now. */
+  readonly at?: string | undefined;
   readonly print?: (text: string) => void;
 }
 
@@ -28,12 +31,13 @@ export interface PolicyMatrixOptions {
 export async function policyMatrix(options: PolicyMatrixOptions): Promise<number> {
   const { port, protocol } = parseDport(options.dport);
   const namespaces = parseNamespaceList(options.namespaces);
-  const [inForce, workloads] = await Promise.all([fetchPoliciesInForce(options.dataDir), loadWorkloads(options)]);
+  const { inForce, workloads, asOf } = await loadPolicyInputs(options);
   const pods = workloads.pods
     .filter((p) => namespaces === undefined || namespaces.includes(p.namespace))
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
   if (pods.length === 0) {
-    throw new CliError(`no pods${namespaces ? ` in namespaces ${namespaces.join(',')}` : ''} (read from the ${workloads.source})`);
+    const when = asOf ? ` as of ${asOf.time} (identity log seq ${asOf.identityLog.seq})` : '';
+    throw new CliError(`no pods${namespaces ? ` in namespaces ${namespaces.join(',')}` : ''} (read from the ${workloads.source}${when})`);
   }
   let matrix: ReachabilityMatrix;
   try {
@@ -44,10 +48,12 @@ export async function policyMatrix(options: PolicyMatrixOptions): Promise<number
     throw e;
   }
   if (options.output === 'json') {
-    if (options.print) options.print(JSON.stringify(matrix, null, 2));
-    else printJson(matrix);
+    const result = asOf ? { ...matrix, asOf } : matrix;
+    if (options.print) options.print(JSON.stringify(result, null, 2));
+    else printJson(result);
   } else {
-    (options.print ?? console.log)(formatReachabilityMatrix(matrix));
+    const text = formatReachabilityMatrix(matrix);
+    (options.print ?? console.log)(asOf ? `${describeAsOf(asOf)}\n${text}` : text);
   }
   return 0;
 }

@@ -27,7 +27,11 @@ export interface PoliciesInForce {
 }
 
 export async function fetchPoliciesInForce(dataDir: DataDir): Promise<PoliciesInForce> {
-  const result = await queryPolicyService<PoliciesQueryResult>(dataDir, 'policies');
+  return policiesInForceOf(await queryPolicyService<PoliciesQueryResult>(dataDir, 'policies'));
+}
+
+/** The engine's input from the policy service's `policies` query (live, or over a replayed state). */
+export function policiesInForceOf(result: PoliciesQueryResult): PoliciesInForce {
   return {
     revision: result.revision,
     policies: result.policies.map((p) => ({ kind: p.kind, namespace: p.namespace, name: p.name, ref: p.ref, subjects: p.rules })),

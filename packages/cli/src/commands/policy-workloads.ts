@@ -13,7 +13,8 @@ import { runningComponentUrl } from './policy-service-client.js';
 
 /** The pods policies are evaluated for, and where they were read. */
 export interface Workloads {
-  readonly source: 'identity service' | 'kubernetes API';
+  /** `identity log`: replayed to a past time (policy trace --at). */
+  readonly source: 'identity service' | 'kubernetes API' | 'identity log';
   readonly pods: readonly EndpointPeer[];
 }
 
@@ -47,6 +48,15 @@ async function fromIdentityService(url: string): Promise<EndpointPeer[]> {
   } catch (e) {
     throw new CliError(`identity service at ${url}: ${(e as Error).message}`);
   }
+  return peersOfEndpoints(endpoints, identities);
+}
+
+/**
+ * Policy peers from the identity service's endpoints and identities (its `endpoints` and
+ * `identities` queries, live or over a replayed state): each endpoint with its identity's
+ * security labels, IPs and named ports.
+ */
+export function peersOfEndpoints(endpoints: readonly EndpointRow[], identities: readonly IdentityRow[]): EndpointPeer[] {
   const labelsById = new Map(identities.map((i) => [i.id, i.labels]));
   const pods: EndpointPeer[] = [];
   for (const e of endpoints) {
