@@ -19,6 +19,8 @@ export interface NatsServerOptions {
   logFile?: string;
   /** How long to wait for /healthz to report JetStream ready (default 20 s). */
   startTimeoutMs?: number;
+  /** A config file (e.g. the authorization block from provisionNatsCredentials); the options above override it. */
+  configFile?: string;
 }
 
 interface ServerConfig {
@@ -30,6 +32,7 @@ interface ServerConfig {
   readonly binaries: readonly string[];
   readonly logFile: string | undefined;
   readonly startTimeoutMs: number;
+  readonly configFile: string | undefined;
 }
 
 // Debian installs nats-server in /usr/sbin, which is not on every user's PATH.
@@ -80,6 +83,7 @@ export class NatsServerProcess {
           binaries,
           logFile: options.logFile,
           startTimeoutMs: options.startTimeoutMs ?? 20_000,
+          configFile: options.configFile,
         }),
       );
       try {
@@ -144,7 +148,7 @@ export class NatsServerProcess {
 
   private async launchWith(binary: string): Promise<void> {
     const { config } = this;
-    const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(config.port), '-m', String(config.monitorPort)];
+    const args = [...(config.configFile ? ['-c', config.configFile] : []), '-js', '-sd', config.storeDir, '-a', config.host, '-p', String(config.port), '-m', String(config.monitorPort)];
     if (config.logFile) args.push('-l', config.logFile);
     this.logTail = [];
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });

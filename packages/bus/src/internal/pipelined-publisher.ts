@@ -1,5 +1,6 @@
 import { JetStreamApiError, type ApiError } from '@nats-io/jetstream';
-import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { replyInbox } from '../reply-inbox.js';
 
 /** One message for a JetStream stream, with the checks the server must make before storing it. */
 export interface PipelinedMessage {
@@ -43,7 +44,7 @@ export async function publishPipelined(
 ): Promise<PipelinedResult[]> {
   const results: Array<PipelinedResult | undefined> = new Array(messages.length);
   if (messages.length === 0) return [];
-  const inbox = createInbox();
+  const inbox = replyInbox(nc, 'relay');
   const last = messages.length - 1;
   const isCheckpoint = (i: number): boolean => i === last || (i + 1) % ackEvery === 0;
   let pending = 0;

@@ -1,0 +1,98 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NATS_CREDENTIALS_API_VERSION, parseNatsCredentials, type NatsCredentials, type NatsRole } from '@netledger/contracts';
+import { nkeys } from '@nats-io/transport-node';
+import { natsAuthorizationConfig, type NatsServerUser } from './nats-auth-config.js';
+import { natsPermissions } from './nats-permissions.js';
+
+/** One user to provision: its file is `<dir>/<user>.json`. */
+export interface NatsUserSpec {
+  readonly user: string;
+  readonly role: NatsRole;
+  readonly node?: string;
+}
+
+export interface ProvisionOptions {
+  /** Directory of the credentials files (created 0700 when missing). */
+  readonly dir: string;
+  readonly users: readonly NatsUserSpec[];
+  /** Where to write the server's authorization config (public keys and permissions only). */
+  readonly serverConfigFile: string;
+}
+
+export interface ProvisionedCredentials {
+  /** Credentials file per user name. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly serverConfigFile: string;
+}
+
+/** The users of a local stack or a deployment: one per service, one per node agent, and the shared roles. */
+export function stackNatsUsers(nodes: readonly string[]): NatsUserSpec[] {
+  return [
+    { user: 'identity', role: 'service-identity' },
+    { user: 'policy', role: 'service-policy' },
+    { user: 'lb', role: 'service-lb' },
+    ...nodes.map((node) => ({ user: `agent-${node}`, role: 'agent' as const, node })),
+    { user: 'observer', role: 'observer' },
+    { user: 'subscriber', role: 'subscriber' },
+    { user: 'admin', role: 'admin' },
+  ];
+}
+
+/**
+ * Writes a credentials file per user (an NKEY seed, mode 0600) and the server's authorization
+ * config. A user whose file exists with the same role keeps its key, so restarting a stack does
+ * not invalidate credentials handed out before; the server config is rewritten every time from
+ * the files, so it always matches them.
+ */
+export function provisionNatsCredentials(options: ProvisionOptions): ProvisionedCredentials {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const files = new Map<string, string>();
+  const serverUsers: NatsServerUser[] = [];
+  for (const spec of options.users) {
+    const file = join(options.dir, `${spec.user}.json`);
+    const creds = reuse(file, spec) ?? create(file, spec);
+    files.set(spec.user, file);
+    serverUsers.push({
+      name: `${spec.user} (${spec.role})`,
+      publicKey: creds.publicKey,
+      permissions: natsPermissions({ role: spec.role, inboxPrefix: creds.inboxPrefix, ...(spec.node !== undefined ? { node: spec.node } : {}) }),
+    });
+  }
+  writeAtomically(options.serverConfigFile, natsAuthorizationConfig(serverUsers), 0o644);
+  return { files, serverConfigFile: options.serverConfigFile };
+}
+
+function reuse(file: string, spec: NatsUserSpec): NatsCredentials | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const creds = parseNatsCredentials(readFileSync(file, 'utf8'), file);
+    return creds.role === spec.role && creds.user === spec.user ? creds : undefined;
+  } catch {
+    // A damaged file is replaced: whoever held it gets the new one from the same path.
+    return undefined;
+  }
+}
+
+function create(file: string, spec: NatsUserSpec): NatsCredentials {
+  const kp = nkeys.createUser();
+  const publicKey = kp.getPublicKey();
+  const creds: NatsCredentials = {
+    apiVersion: NATS_CREDENTIALS_API_VERSION,
+    user: spec.user,
+    role: spec.role,
+    nkeySeed: new TextDecoder().decode(kp.getSeed()),
+    publicKey,
+    // Unique per key, so no two users share an inbox they could read each other's replies on.
+    inboxPrefix: `_INBOX_${publicKey.slice(1, 17)}`,
+  };
+  writeAtomically(file, `${JSON.stringify(creds, null, 2)}\n`, 0o600);
+  return creds;
+}
+
+function writeAtomically(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { jetStreamName } from '@netledger/contracts';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
+import { startNats, type TestNats } from '@netledger/testkit';
+import { ensureServiceStream, natsAuthorizationConfig, natsPermissions, NatsGrantError, replyInbox } from '../src/index.js';
+
+const POLICY_SUBJECT = 'netledger.policy.v1.PolicyDeleted.policy.default.web';
+const IDENTITY_SUBJECT = 'netledger.identity.v1.IdentityAllocated.identity.1000';
+
+/** Resolves with the first permission violation the server reports on `nc` (or undefined after `ms`). */
+async function violationAfter(nc: NatsConnection, action: () => void, ms = 1500): Promise<PermissionViolationError | undefined> {
+  const status = nc.status();
+  const seen = (async () => {
+    for await (const s of status) {
+      if (s.type === 'error' && s.error instanceof PermissionViolationError) return s.error;
+    }
+    return undefined;
+  })();
+  action();
+  const timer = new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
+  const result = await Promise.race([seen, timer]);
+  status.stop();
+  return result;
+}
+
+/** Every message an ordered consumer delivers from `stream`, up to `count`. */
+async function readStream(nc: NatsConnection, stream: string, count: number): Promise<string[]> {
+  const consumer = await jetstream(nc).consumers.get(stream);
+  const messages = await consumer.consume();
+  const subjects: string[] = [];
+  for await (const m of messages) {
+    subjects.push(m.subject);
+    if (subjects.length === count) break;
+  }
+  return subjects;
+}
+
+describe('natsPermissions (pure)', () => {
+  it('gives an agent its own flows subject and nothing to publish events on', () => {
+    const p = natsPermissions({ role: 'agent', inboxPrefix: '_INBOX_A', node: 'node-a' });
+    assert.ok(p.publish.allow.includes('netledger.flows.node-a'));
+    assert.ok(!p.publish.allow.some((s) => s.startsWith('netledger.policy') || s === '>' || s.includes('STREAM.CREATE')));
+    assert.deepEqual(p.subscribe.allow, ['_INBOX_A.>', 'netledger.flows.query']);
+    assert.equal(p.allowResponses, true);
+  });
+
+  it('lets a subscriber publish nothing but stream reads, and subscribe to its inbox only', () => {
+    const p = natsPermissions({ role: 'subscriber', inboxPrefix: '_INBOX_S' });
+    assert.ok(p.publish.allow.every((s) => s.startsWith('$JS.API.')));
+    assert.ok(!p.publish.allow.some((s) => /STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)|\$JS\.ACK/.test(s)));
+    assert.deepEqual(p.subscribe.allow, ['_INBOX_S.>']);
+  });
+
+  it('refuses an agent grant without a usable node, naming the field', () => {
+    assert.throws(() => natsPermissions({ role: 'agent', inboxPrefix: '_I' }), (e: unknown) => e instanceof NatsGrantError && /node/.test(e.message));
+    assert.throws(() => natsPermissions({ role: 'agent', inboxPrefix: '_I', node: 'a b' }), /cannot be a flows subject token/);
+    assert.throws(() => natsPermissions({ role: 'agent', inboxPrefix: '_I', node: 'query' }), NatsGrantError);
+  });
+
+  it('renders users by public key with their permissions and no secret', () => {
+    const text = natsAuthorizationConfig([{ name: 'sub', publicKey: 'UABC', permissions: natsPermissions({ role: 'subscriber', inboxPrefix: '_INBOX_S' }) }]);
+    assert.match(text, /nkey: "UABC"/);
+    assert.match(text, /subscribe: \{ allow: \["_INBOX_S\.>"\] \}/);
+    assert.doesNotMatch(text, /SU[A-Z2-7]{20}/);
+  });
+});
+
+describe('NATS permissions on a real nats-server', () => {
+  let nats: TestNats;
+  before(async () => {
+    nats = await startNats({ prefix: 'netledger-nats-auth', auth: { nodes: ['node-a'] } });
+  });
+  after(async () => nats?.stop());
+
+  it('lets a service manage and publish its own stream only', async () => {
+    const policy = await nats.connect('policy-relay', 'policy');
+    await ensureServiceStream(policy, 'policy');
+    const js = jetstream(policy);
+    const ack = await js.publish(POLICY_SUBJECT, '{}', { msgID: 'e1' });
+    assert.equal(ack.stream, jetStreamName('policy'));
+    await assert.rejects(ensureServiceStream(policy, 'identity'), /NETLEDGER_IDENTITY/);
+    const admin = await nats.connect('admin');
+    await ensureServiceStream(admin, 'identity');
+    await assert.rejects(js.publish(IDENTITY_SUBJECT, '{}', { msgID: 'spoof' }));
+    const info = await (await jetstreamManager(admin)).streams.info(jetStreamName('identity'));
+    assert.equal(info.state.messages, 0, 'the policy service could not write into the identity stream');
+  });
+
+  it('lets an agent read every stream, publish its own flows and answer queries, nothing else', async () => {
+    const agent = await nats.connect('agent', 'agent-node-a');
+    assert.deepEqual(await readStream(agent, jetStreamName('policy'), 1), [POLICY_SUBJECT]);
+    const observer = await nats.connect('observer', 'observer');
+    const sub = observer.subscribe('netledger.flows.>');
+    const got = (async () => {
+      for await (const m of sub) return m.subject;
+      return undefined;
+    })();
+    agent.publish('netledger.flows.node-a', '{}');
+    assert.equal(await got, 'netledger.flows.node-a');
+
+    const responder = agent.subscribe('netledger.flows.query', { callback: (_e, m) => m.respond('answer') });
+    const answer = await observer.request('netledger.flows.query', '{}', { timeout: 3000 });
+    assert.equal(answer.string(), 'answer');
+    responder.unsubscribe();
+
+    const other = await violationAfter(agent, () => agent.publish('netledger.flows.node-b', '{}'));
+    assert.equal(other?.operation, 'publish');
+    assert.equal(other?.subject, 'netledger.flows.node-b');
+    const spoof = await violationAfter(agent, () => agent.publish(POLICY_SUBJECT, '{}'));
+    assert.equal(spoof?.subject, POLICY_SUBJECT);
+  });
+
+  it('lets a subscriber read events but not publish, spoof, change streams, read flows or others’ replies', async () => {
+    const subscriber = await nats.connect('subscriber', 'subscriber');
+    assert.deepEqual(await readStream(subscriber, jetStreamName('policy'), 1), [POLICY_SUBJECT]);
+
+    const publish = await violationAfter(subscriber, () => subscriber.publish(POLICY_SUBJECT, '{"spoofed":true}'));
+    assert.equal(publish?.operation, 'publish');
+    assert.equal(publish?.subject, POLICY_SUBJECT);
+    await assert.rejects(jetstream(subscriber).publish(POLICY_SUBJECT, '{}', { msgID: 'spoof-2' }));
+
+    const jsm = await jetstreamManager(subscriber);
+    await assert.rejects(jsm.streams.purge(jetStreamName('policy')));
+    await assert.rejects(jsm.streams.delete(jetStreamName('policy')));
+
+    const flows = subscriber.subscribe('netledger.flows.>');
+    const flowsDenied = (async () => {
+      try {
+        for await (const _ of flows) return 'delivered';
+      } catch (e) {
+        return e instanceof PermissionViolationError ? e.operation : String(e);
+      }
+      return 'closed';
+    })();
+    assert.equal(await flowsDenied, 'subscription');
+    const snoop = subscriber.subscribe('_INBOX.>');
+    const snoopDenied = (async () => {
+      try {
+        for await (const _ of snoop) return 'delivered';
+      } catch (e) {
+        return e instanceof PermissionViolationError ? e.operation : String(e);
+      }
+      return 'closed';
+    })();
+    assert.equal(await snoopDenied, 'subscription');
+
+    const admin = await nats.connect('admin-check');
+    const info = await (await jetstreamManager(admin)).streams.info(jetStreamName('policy'));
+    assert.equal(info.state.messages, 1, 'nothing the subscriber sent reached the stream');
+  });
+
+  it('makes private reply subjects from the connection’s own inbox prefix', async () => {
+    const observer = await nats.connect('observer-inbox', 'observer');
+    assert.match(replyInbox(observer, 'flows'), /^_INBOX_[A-Z2-7]{16}\.flows\./);
+  });
+});
