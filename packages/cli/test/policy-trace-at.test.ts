@@ -230,3 +230,39 @@ describe('policy trace --at: answers from the logs replayed to a past time', () 
     assert.match(bad.stderr, /--at 3: expected a time/);
   });
 });
+
+describe('policy trace --at before any policy was recorded', () => {
+  let dir: TempDir;
+
+  after(async () => {
+    await dir?.remove();
+  });
+
+  it('evaluates with no policy in force (the policy log is written only when a policy changes)', async () => {
+    dir = await createTempDir('netledger-policy-trace-at-empty');
+    const dataDir = new DataDir(dir.path);
+    const registry = createNetledgerRegistry();
+    const identityLog = await openSqliteEventLog({ service: 'identity', registry, file: dataDir.serviceDb('identity') });
+    const policyLog = await openSqliteEventLog({ service: 'policy', registry, file: dataDir.serviceDb('policy') });
+    const sources = new MemoryClusterSources();
+    const identities = new IdentityDomain();
+    try {
+      await sources.namespaceSource.upsert({ metadata: { name: 'shop', uid: 'ns-shop', resourceVersion: '1' } } as Namespace);
+      await sources.podSource.upsert(pod('web', 'web', '10.0.0.1', '2'));
+      await sources.podSource.upsert(pod('client', 'client', '10.0.0.2', '3'));
+      await identities.start({ config: parseServiceArgs('identity', ['--data-dir', dir.path])!, log: identityLog, sources, logger: QUIET });
+      await identities.settled();
+    } finally {
+      await identities.stop();
+      await policyLog.close();
+      await identityLog.close();
+    }
+    const out: string[] = [];
+    await policyTrace({ dataDir, src: 'shop/client', dst: 'shop/web', dport: '8080', at: new Date().toISOString(), output: 'json', print: (t) => out.push(t) });
+    const result = JSON.parse(out.join('\n')) as TraceResult;
+    assert.equal(result.verdict, 'ALLOWED');
+    assert.deepEqual(result.rules.map((r) => r.effect), ['default-allow', 'default-allow']);
+    assert.deepEqual(result.asOf!.policyLog, { seq: 0, time: null });
+    assert.equal(result.revision, 0);
+  });
+});
