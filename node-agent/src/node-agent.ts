@@ -56,7 +56,7 @@ export async function runNodeAgent(config: AgentConfig, registry: EventRegistry,
   });
   registrations.start();
 
-  const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${component}` });
+  const nc: NatsConnection = await connectBus({ servers: [...config.natsServers], name: `netledger-${component}`, credentials: config.natsCredentials });
   // The desired state lives in memory and is rebuilt at every start, so each stream is replayed
   // from its beginning: resuming at the saved cursor would leave out every earlier event, and
   // the first full reconcile would then delete their entries from the maps (a flush). The

@@ -132,6 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       follow: { type: 'boolean', short: 'f' },
       'print-node-name': { type: 'boolean' },
       nats: { type: 'string' },
+      'nats-credentials': { type: 'string' },
       'wait-ms': { type: 'string' },
     },
     run: ({ values, dataDir }) =>
@@ -157,6 +158,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         output: str(values, 'output'),
         printNodeName: bool(values, 'print-node-name'),
         nats: str(values, 'nats'),
+        natsCredentials: str(values, 'nats-credentials'),
         waitMs: str(values, 'wait-ms'),
       }),
   },

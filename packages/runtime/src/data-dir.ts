@@ -18,6 +18,17 @@ export class DataDir {
   get natsStore(): string {
     return join(this.root, 'nats');
   }
+  /** The NATS credentials files `netledger up` writes, one per user (docs/security.md). */
+  get credentials(): string {
+    return join(this.root, 'credentials');
+  }
+  credentialsFile(user: string): string {
+    return join(this.credentials, `${user}.json`);
+  }
+  /** The nats-server authorization config (public keys and permissions, no secrets). */
+  get natsAuthConfig(): string {
+    return join(this.root, 'nats-auth.conf');
+  }
   get logs(): string {
     return join(this.root, 'logs');
   }

@@ -4,6 +4,7 @@ export {
   parseServiceArgs,
   parseAgentArgs,
   defaultPinDir,
+  parseNatsCredentialsFlag,
   DEFAULT_CNI_STATE_DIR,
   type DatapathMode,
   PROCESS_FLAGS_HELP,

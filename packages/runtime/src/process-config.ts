@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isServiceName, type ServiceName } from '@netledger/contracts';
+import { readNatsCredentials } from '@netledger/bus';
+import { isServiceName, type NatsCredentials, type ServiceName } from '@netledger/contracts';
 import { ConfigError } from './config-error.js';
 import { DataDir, DEFAULT_DATA_DIR } from './data-dir.js';
 import { parseStorage, type StorageConfig } from './storage-config.js';
@@ -8,6 +9,8 @@ import { parseStorage, type StorageConfig } from './storage-config.js';
 export interface ProcessConfig {
   readonly dataDir: DataDir;
   readonly natsServers: readonly string[];
+  /** Who to connect to NATS as (--nats-credentials); undefined for a server without authorization. */
+  readonly natsCredentials: NatsCredentials | undefined;
   readonly statusHost: string;
   readonly statusPort: number;
   /** Stop when the parent process goes away (set by `netledger up` for its children). */
@@ -52,6 +55,8 @@ export function defaultPinDir(nodeName: string): string {
 
 export const PROCESS_FLAGS_HELP = `  --data-dir DIR       data directory (default ${DEFAULT_DATA_DIR})
   --nats URL[,URL]     NATS servers (default nats://127.0.0.1:4222)
+  --nats-credentials FILE  NATS credentials file (docs/security.md; netledger up writes
+                       DATA-DIR/credentials/<user>.json); without it, connect anonymously
   --status-host HOST   address of the status endpoint (default 127.0.0.1)
   --status-port PORT   port of the status endpoint (default 0: any free port)
   --exit-with-parent   stop cleanly when the parent process exits (used by netledger up)`;
@@ -59,6 +64,7 @@ export const PROCESS_FLAGS_HELP = `  --data-dir DIR       data directory (defaul
 const common = {
   'data-dir': { type: 'string' },
   nats: { type: 'string' },
+  'nats-credentials': { type: 'string' },
   'status-host': { type: 'string' },
   'status-port': { type: 'string' },
   'exit-with-parent': { type: 'boolean' },
@@ -68,6 +74,7 @@ const common = {
 function parseCommon(values: {
   'data-dir'?: string;
   nats?: string;
+  'nats-credentials'?: string;
   'status-host'?: string;
   'status-port'?: string;
   'exit-with-parent'?: boolean;
@@ -79,6 +86,7 @@ function parseCommon(values: {
   return {
     dataDir: new DataDir(values['data-dir'] ?? DEFAULT_DATA_DIR),
     natsServers,
+    natsCredentials: parseNatsCredentialsFlag(values['nats-credentials']),
     statusHost: values['status-host'] ?? '127.0.0.1',
     statusPort: parseInteger('status-port', values['status-port'] ?? '0', 0, 65535),
     exitWithParent: values['exit-with-parent'] ?? false,
@@ -176,4 +184,14 @@ function parseInteger(flag: string, raw: string, min: number, max: number): numb
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(flag, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** Reads the --nats-credentials file once, at the edge: a bad file is a ConfigError naming the field. */
+export function parseNatsCredentialsFlag(file: string | undefined, flag = 'nats-credentials'): NatsCredentials | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readNatsCredentials(file);
+  } catch (e) {
+    throw new ConfigError(flag, (e as Error).message);
+  }
 }

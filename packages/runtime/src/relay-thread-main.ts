@@ -22,7 +22,7 @@ try {
   const log: EventLog = Object.assign(Object.create(opened) as EventLog, {
     outboxAck: async (upToSeq: number) => post({ kind: 'published', upToSeq }),
   });
-  const nc = await connectBus({ servers: [...data.natsServers], name: `netledger-${data.service}-relay` });
+  const nc = await connectBus({ servers: [...data.natsServers], name: `netledger-${data.service}-relay`, credentials: data.natsCredentials });
   await ensureServiceStream(nc, data.service);
   const relay = new OutboxRelay({
     log,

@@ -1,4 +1,4 @@
-import type { ServiceName } from '@netledger/contracts';
+import type { NatsCredentials, ServiceName } from '@netledger/contracts';
 import type { RelayStats } from '@netledger/bus';
 import type { StorageConfig } from './storage-config.js';
 
@@ -7,6 +7,7 @@ export interface RelayThreadData {
   readonly storage: StorageConfig;
   readonly service: ServiceName;
   readonly natsServers: readonly string[];
+  readonly natsCredentials?: NatsCredentials | undefined;
   readonly batchSize?: number;
 }
 

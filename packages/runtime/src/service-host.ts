@@ -59,6 +59,7 @@ export async function runService(
     service: config.service,
     log: rawLog,
     natsServers: config.natsServers,
+    natsCredentials: config.natsCredentials,
     onError: (message) => logger.error(`relay: ${message}`),
   }).catch(async (e: unknown) => {
     await rawLog.close();

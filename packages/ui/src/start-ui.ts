@@ -57,7 +57,7 @@ export async function startUi(config: UiConfig, logger: Logger): Promise<Running
 
   let stopped = false;
   // Not awaited: the app serves while NATS is away (flows answer 503 until it is connected).
-  void connectBus({ servers: [...servers], name: 'ui' }).then(
+  void connectBus({ servers: [...servers], name: 'ui', credentials: config.natsCredentials }).then(
     (c) => {
       if (stopped) return void c.close();
       nc = c;

@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, DataDir, DEFAULT_DATA_DIR } from '@netledger/runtime';
+import type { NatsCredentials } from '@netledger/contracts';
+import { ConfigError, DataDir, DEFAULT_DATA_DIR, parseNatsCredentialsFlag } from '@netledger/runtime';
 
 /** The UI process's settings, decided once in main. */
 export interface UiConfig {
   readonly dataDir: DataDir;
   /** NATS servers; undefined = the stack file's NATS URL (read when the process starts). */
   readonly natsServers: readonly string[] | undefined;
+  /** Who to connect as (an observer: events and flows); undefined for a server without authorization. */
+  readonly natsCredentials: NatsCredentials | undefined;
   /** Kubeconfig of the cluster whose workloads and services the map shows. */
   readonly kubeconfig: string;
   /** Address and port of the web app (0 = any free port). */
@@ -26,6 +29,7 @@ Usage: ui [flags]
 
   --data-dir DIR       data directory of the local stack (default ${DEFAULT_DATA_DIR})
   --nats URL[,URL]     NATS servers the agents publish flows on (default: the stack file's)
+  --nats-credentials FILE  NATS credentials file, an observer's (docs/security.md)
   --kubeconfig PATH    cluster to show (default: $KUBECONFIG, else DIR/kubeconfig, the local
                        API server's)
   --host HOST          address of the web app (default 127.0.0.1)
@@ -43,6 +47,7 @@ export function parseUiArgs(argv: readonly string[], envKubeconfig: string | und
     options: {
       'data-dir': { type: 'string' },
       nats: { type: 'string' },
+      'nats-credentials': { type: 'string' },
       kubeconfig: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -63,6 +68,7 @@ export function parseUiArgs(argv: readonly string[], envKubeconfig: string | und
   return Object.freeze({
     dataDir,
     natsServers: values.nats === undefined ? undefined : parseNatsServers(values.nats),
+    natsCredentials: parseNatsCredentialsFlag(values['nats-credentials']),
     kubeconfig,
     host,
     port,

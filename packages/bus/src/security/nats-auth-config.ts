@@ -12,6 +12,10 @@ export interface NatsServerUser {
 const q = (s: string): string => JSON.stringify(s);
 const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
 
+// A flow query is answered in several messages when the answer is large (docs/flows.md); the
+// server's default of one response per request would cut it after the first part.
+const RESPONSES_PER_REQUEST = 1000;
+
 /**
  * The `authorization` block of a nats-server config: every user by public NKEY with its
  * permissions. The file holds no secret (seeds stay in the users' credentials files).
@@ -19,7 +23,7 @@ const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
 export function natsAuthorizationConfig(users: readonly NatsServerUser[]): string {
   const entries = users.map((u) => {
     const p = u.permissions;
-    const responses = p.allowResponses ? ', allow_responses: true' : '';
+    const responses = p.allowResponses ? `, allow_responses: { max: ${RESPONSES_PER_REQUEST}, expires: "1m" }` : '';
     return (
       `    # ${u.name}\n` +
       `    { nkey: ${q(u.publicKey)}, permissions: { publish: { allow: ${list(p.publish.allow)} }, subscribe: { allow: ${list(p.subscribe.allow)} }${responses} } }`

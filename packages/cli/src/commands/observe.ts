@@ -4,7 +4,7 @@ import type { DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
 import { readStackFile } from '../stack-file.js';
-import { connectFlowsBus } from '../observe/connect-flows-bus.js';
+import { connectFlowsBus, flowsCredentials } from '../observe/connect-flows-bus.js';
 import { followFlows } from '../observe/follow-flows.js';
 import { compactFlowLine, FLOW_TABLE_HEADER, flowTableRow, type FlowFormatOptions } from '../observe/format-flow.js';
 import { planObserve, type ObserveFlags, type ObservePlan } from '../observe/observe-options.js';
@@ -43,12 +43,16 @@ Output:
   -o table               aligned columns
   --print-node-name      the node in compact lines
   --nats URL             NATS to ask (default: the stack's, from the data dir)
+  --nats-credentials FILE  who to ask as (default: DATA-DIR/credentials/observer.json when
+                         the stack wrote one; reading flows needs an observer's or admin's)
   --wait-ms N            how long to wait for every node's answer (default 2000)
 Exit code 0; 1 when the stack's NATS does not answer.`;
 
 export interface ObserveOptions extends ObserveFlags {
   readonly dataDir: DataDir;
   readonly nats?: string;
+  /** --nats-credentials; undefined = DATA-DIR/credentials/observer.json when it exists. */
+  readonly natsCredentials?: string | undefined;
   /** Where lines go (default stdout). */
   readonly write?: (line: string) => void;
   /** Where warnings go (default stderr). */
@@ -65,7 +69,7 @@ export async function observe(options: ObserveOptions): Promise<number> {
   if (!natsUrl) throw new CliError(`no stack in ${options.dataDir.root} (start one with netledger up, or pass --nats URL)`);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const nc = await connectFlowsBus(natsUrl);
+  const nc = await connectFlowsBus(natsUrl, flowsCredentials(options.natsCredentials, options.dataDir.credentialsFile('observer')));
   try {
     return await run(nc, plan, stack?.nodes ?? [], { ...options, write, warn });
   } finally {

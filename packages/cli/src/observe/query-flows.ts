@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@netledger/bus';
+import { replyInbox, type NatsConnection } from '@netledger/bus';
 import { FLOWS_QUERY_SUBJECT, type Flow, type FlowFilter, type FlowQuery, type FlowQueryReply } from '@netledger/node-agent';
 
 export interface FlowQueryOptions {
@@ -35,7 +34,7 @@ export function compareFlows(a: Flow, b: Flow): number {
  * `waitMs` passed.
  */
 export function queryFlows(nc: NatsConnection, options: FlowQueryOptions): Promise<FlowQueryAnswer> {
-  const inbox = `_INBOX.netledger-observe.${randomUUID().replaceAll('-', '')}`;
+  const inbox = replyInbox(nc, 'netledger-observe');
   const flows: Flow[] = [];
   const complete = new Set<string>();
   const seen = new Set<string>();

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@netledger/bus';
+import { replyInbox, type NatsConnection } from '@netledger/bus';
 import { FLOWS_ALL_SUBJECT, FLOWS_QUERY_SUBJECT, type Flow, type FlowFilter, type FlowQuery, type FlowQueryReply } from '@netledger/node-agent';
 import { ApiError } from '../http/api-error.js';
 import type { FlowQueryResult, FlowSource } from './flow-source.js';
@@ -35,7 +34,7 @@ export class NatsFlowSource implements FlowSource {
     const complete = new Set<string>();
     const refused: Array<{ node: string; error: string }> = [];
     const flows: Flow[] = [];
-    const inbox = `_INBOX.netledger-ui.${randomUUID().replaceAll('-', '')}`;
+    const inbox = replyInbox(nc, 'netledger-ui');
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       let done = false;

@@ -129,6 +129,7 @@ function serviceConfig(dir: string, snapshotEvery: number): ServiceConfig {
   return {
     dataDir: new DataDir(dir),
     natsServers: [],
+    natsCredentials: undefined,
     statusHost: '127.0.0.1',
     statusPort: 0,
     exitWithParent: false,
