@@ -172,7 +172,7 @@ export class ServiceFeed {
     try {
       return (await this.deps.jsm.streams.info(this.plan.stream)).state.last_seq;
     } catch (e) {
-      if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound) return 0;
+      if (isStreamNotFound(e)) return 0;
       throw e;
     }
   }
@@ -234,9 +234,16 @@ export class ServiceFeed {
   /** Reports a failed attempt once per distinct message, so a long outage does not flood the log. */
   private reportFailure(e: unknown): void {
     if (this.stopping) return;
-    const problem = messageOf(e);
+    const problem = isStreamNotFound(e)
+      ? `the stream does not exist yet (service ${this.plan.service} has published nothing); waiting for it`
+      : messageOf(e);
     if (problem === this.lastErrorMessage) return;
     this.lastErrorMessage = problem;
     this.deps.sink.error(new DeliveryError(this.plan.service, this.plan.stream, problem, { cause: e }));
   }
+}
+
+function isStreamNotFound(e: unknown): boolean {
+  // consumers.get() reports a missing stream as a plain Error, the stream API as a JetStreamApiError.
+  return (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound) || (e instanceof Error && e.message === 'stream not found');
 }
