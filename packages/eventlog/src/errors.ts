@@ -46,6 +46,25 @@ export class StorageError extends EventLogError {
   }
 }
 
+/**
+ * A stored event row cannot be read as an envelope: a column has the wrong type or shape, or its
+ * cause or data is not JSON. The row was changed outside the log (the log never writes such a row).
+ */
+export class StoredEventError extends EventLogError {
+  readonly code = 'STORED_EVENT_INVALID';
+  constructor(
+    /** The log (file path or redacted URL). */
+    readonly location: string,
+    readonly seq: number,
+    /** The envelope field at fault: seq, id, stream, version, type, schemaVersion, time, cause or data. */
+    readonly field: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${location}: stored event seq ${seq}: field ${field}: ${problem}`, options);
+  }
+}
+
 export function isConcurrencyError(e: unknown): e is ConcurrencyError {
   return e instanceof ConcurrencyError;
 }

@@ -53,6 +53,16 @@ export interface ReadOptions {
   readonly limit?: number;
 }
 
+/** Where a replay stops; with both, at the earlier. */
+export interface ReplayOptions {
+  /** Stop after this sequence. */
+  readonly untilSeq?: number;
+  /** Stop at the last event appended at or before this time. */
+  readonly until?: Date;
+  /** Most events per batch (default 4096). */
+  readonly batchSize?: number;
+}
+
 /** Head of the log: where it ends and what is still to be published. */
 export interface LogHead {
   readonly lastSeq: number;
@@ -85,6 +95,12 @@ export interface EventLog {
   lastSeqAt(until: Date): Promise<number>;
   /** The whole log from `fromSeq` upward, stopping at the last event appended at or before `until`. */
   readUntil(until: Date, fromSeq?: number, options?: ReadOptions): Promise<EventEnvelope[]>;
+  /**
+   * The log from `fromSeq` (inclusive) in seq order, in batches, for rebuilding state: the read
+   * path tuned for throughput (a service's start and `netledger replay` go through it). Reads
+   * until the end of the log as it grows, or the point in `options`.
+   */
+  replay(fromSeq: number, options?: ReplayOptions): AsyncIterable<readonly EventEnvelope[]>;
   /** Iterates the whole log from `fromSeq` in pages, for replays that must not hold everything in memory. */
   iterate(fromSeq?: number, options?: { readonly pageSize?: number; readonly until?: Date }): AsyncIterable<EventEnvelope>;
 

@@ -6,9 +6,10 @@ export type {
   LogHead,
   OutboxEntry,
   ReadOptions,
+  ReplayOptions,
   Snapshot,
 } from './event-log.js';
-export { EventLogError, ConcurrencyError, IdempotencyError, StorageError, isConcurrencyError } from './errors.js';
+export { EventLogError, ConcurrencyError, IdempotencyError, StorageError, StoredEventError, isConcurrencyError } from './errors.js';
 export { openSqliteEventLog, type SqliteEventLogConfig } from './sqlite/open-sqlite-event-log.js';
 export { openPostgresEventLog, type PostgresEventLogConfig } from './postgres/open-postgres-event-log.js';
 export { rebuildProjection, saveSnapshot, type Projection, type ProjectionState, type RebuildOptions } from './projection.js';

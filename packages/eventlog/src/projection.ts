@@ -68,15 +68,20 @@ export async function rebuildProjection<S>(
 
   let replayed = 0;
   let sinceSnapshot = 0;
-  for await (const event of log.iterate(seq + 1, options.until ? { until: options.until } : {})) {
-    if (options.untilSeq !== undefined && event.seq > options.untilSeq) break;
-    state = projection.apply(state, event);
-    seq = event.seq;
-    replayed++;
-    sinceSnapshot++;
-    if (!historical && every > 0 && sinceSnapshot >= every) {
-      await saveSnapshot(log, projection, state, seq);
-      sinceSnapshot = 0;
+  const replayOptions = {
+    ...(options.until ? { until: options.until } : {}),
+    ...(options.untilSeq !== undefined ? { untilSeq: options.untilSeq } : {}),
+  };
+  for await (const batch of log.replay(seq + 1, replayOptions)) {
+    for (const event of batch) {
+      state = projection.apply(state, event);
+      seq = event.seq;
+      replayed++;
+      sinceSnapshot++;
+      if (!historical && every > 0 && sinceSnapshot >= every) {
+        await saveSnapshot(log, projection, state, seq);
+        sinceSnapshot = 0;
+      }
     }
   }
   return { state, seq, replayed, fromSnapshot };

@@ -6,6 +6,7 @@ import { largeAppendCases } from './cases/large-append-cases.js';
 import { multiWriterCases } from './cases/multi-writer-cases.js';
 import { outboxCases } from './cases/outbox-cases.js';
 import { readCases } from './cases/read-cases.js';
+import { replayCases } from './cases/replay-cases.js';
 import { snapshotCases } from './cases/snapshot-cases.js';
 import { upcastCases } from './cases/upcast-cases.js';
 import { widgetRegistryV1 } from './widget-events.js';
@@ -60,6 +61,7 @@ export function eventLogSuite(label: string, newDatabase: NewDatabase, options: 
     appendCases(ctx);
     largeAppendCases(ctx);
     readCases(ctx);
+    replayCases(ctx);
     outboxCases(ctx);
     if (options.privateDatabases) return;
     upcastCases(ctx);

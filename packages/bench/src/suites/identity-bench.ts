@@ -90,6 +90,7 @@ function nullEventLog(): EventLog {
     readUntil: unsupported,
     lastSeqAt: unsupported,
     iterate: async function* () {},
+    replay: async function* () {},
     head: async () => ({ lastSeq: seq, lastTime: null, outboxBacklog: 0, lastHash: '' }),
     outboxPeek: unsupported,
     outboxAck: unsupported,

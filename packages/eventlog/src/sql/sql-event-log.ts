@@ -15,6 +15,7 @@ import type {
   LogHead,
   OutboxEntry,
   ReadOptions,
+  ReplayOptions,
   Snapshot,
 } from '../event-log.js';
 import { IdempotencyError, StorageError } from '../errors.js';
@@ -22,7 +23,9 @@ import type { AppendCommitter, PartedCommit, CommittedAppend } from './append-co
 import { appendedEnvelopes } from './append-envelopes.js';
 import { appendedStreams, planAppend, suppliedIds, type AppendPosition, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
+import type { ReplayReads } from './replay-reads.js';
 import type { EventLogDatabase, EventsTable } from './schema.js';
+import { StoredEventDecoder, type StoredColumns } from './stored-event-decoder.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -47,6 +50,8 @@ export interface SqlEventLogOptions {
   readonly committer?: AppendCommitter;
   /** The outbox read through cached statements (SQLite); without it, through kysely. */
   readonly outboxReads?: OutboxReads;
+  /** Replay pages read through a prepared statement (SQLite); without it, through kysely. */
+  readonly replayReads?: ReplayReads;
 }
 
 // Rows per multi-row INSERT: 10 columns x 1000 stays under SQLite's and PostgreSQL's bind limits.
@@ -58,6 +63,9 @@ const GROUP_COMMIT_EVENTS = 5000;
 // can take it in parts (the writer thread) part by part as it is prepared, about this many events each.
 const IN_PARTS_MIN_EVENTS = 256;
 const PART_EVENTS = 128;
+// Events per replay batch: large enough that a page's fixed cost (a query, a microtask) vanishes,
+// small enough that a batch's envelopes die young.
+const REPLAY_BATCH = 4096;
 
 // A request as the caller's thread keeps it: what commits (plain strings and numbers), and the
 // caller's events, whose data and cause objects go back into the envelopes.
@@ -83,6 +91,7 @@ export class SqlEventLog implements EventLog {
   private readonly clock: () => Date;
   private readonly ids: EventIdGenerator;
   private readonly serializeWrites: <T>(work: () => Promise<T>) => Promise<T>;
+  private readonly decoder: StoredEventDecoder;
   private closed = false;
   private readonly pending: Array<{
     readonly prepared: Prepared[];
@@ -102,6 +111,7 @@ export class SqlEventLog implements EventLog {
     this.clock = options.clock ?? (() => new Date());
     this.ids = options.ids ?? new EventIdGenerator();
     this.serializeWrites = options.serializeWrites ?? ((work) => work());
+    this.decoder = new StoredEventDecoder(options.registry, options.service, options.location);
   }
 
   /** Migrates the schema if needed and returns the log. */
@@ -367,17 +377,40 @@ export class SqlEventLog implements EventLog {
     return lo;
   }
 
-  async *iterate(fromSeq = 1, options: { readonly pageSize?: number; readonly until?: Date } = {}): AsyncIterable<EventEnvelope> {
-    const pageSize = options.pageSize ?? 2000;
-    let next = fromSeq;
-    for (;;) {
-      const page = options.until
-        ? await this.readUntil(options.until, next, { limit: pageSize })
-        : await this.readAll(next, { limit: pageSize });
-      for (const e of page) yield e;
-      if (page.length < pageSize) return;
-      next = page.at(-1)!.seq + 1;
+  async *replay(fromSeq: number, options: ReplayOptions = {}): AsyncIterable<readonly EventEnvelope[]> {
+    const batchSize = options.batchSize ?? REPLAY_BATCH;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new TypeError(`${this.service} log replay: batchSize ${batchSize} is not a positive integer`);
+    let untilSeq = options.untilSeq ?? Number.MAX_SAFE_INTEGER;
+    if (options.until) untilSeq = Math.min(untilSeq, await this.lastSeqAt(options.until));
+    let next = Math.max(1, fromSeq);
+    while (next <= untilSeq) {
+      const rows = await this.replayPage(next, untilSeq, batchSize);
+      if (rows.length === 0) return;
+      const batch = new Array<EventEnvelope>(rows.length);
+      for (let i = 0; i < rows.length; i++) batch[i] = this.decoder.decode(rows[i]!);
+      yield batch;
+      if (rows.length < batchSize) return;
+      next = batch[batch.length - 1]!.seq + 1;
     }
+  }
+
+  private async replayPage(fromSeq: number, untilSeq: number, limit: number): Promise<StoredColumns[]> {
+    const sync = this.options.replayReads;
+    if (sync) return sync.page(fromSeq, untilSeq, limit);
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['seq', 'id', 'stream', 'version', 'type', 'schema_version', 'time', 'cause', 'data'])
+      .where('seq', '>=', fromSeq)
+      .where('seq', '<=', untilSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => [Number(r.seq), r.id, r.stream, Number(r.version), r.type, Number(r.schema_version), r.time, r.cause, r.data] as const);
+  }
+
+  async *iterate(fromSeq = 1, options: { readonly pageSize?: number; readonly until?: Date } = {}): AsyncIterable<EventEnvelope> {
+    const replayOptions = { batchSize: options.pageSize ?? 2000, ...(options.until ? { until: options.until } : {}) };
+    for await (const batch of this.replay(fromSeq, replayOptions)) yield* batch;
   }
 
   async head(): Promise<LogHead> {
@@ -458,21 +491,7 @@ export class SqlEventLog implements EventLog {
   }
 
   private decode(r: EventsTable): EventEnvelope {
-    return this.registry.decode(
-      {
-        id: r.id,
-        service: this.service,
-        stream: r.stream,
-        version: Number(r.version),
-        seq: Number(r.seq),
-        type: r.type,
-        schemaVersion: Number(r.schema_version),
-        time: r.time,
-        cause: JSON.parse(r.cause) as unknown,
-        data: JSON.parse(r.data) as unknown,
-      },
-      `${this.service} log`,
-    );
+    return this.decoder.decode([Number(r.seq), r.id, r.stream, Number(r.version), r.type, Number(r.schema_version), r.time, r.cause, r.data]);
   }
 
   // The envelope as stored, built around the stored JSON text so no re-serialization can change a byte.

@@ -11,6 +11,7 @@ import { SqlEventLog } from '../sql/sql-event-log.js';
 import { configureSqliteConnection } from './configure-sqlite-connection.js';
 import { sqliteAppendIo, type SyncAppendIo } from './sqlite-append-io.js';
 import { sqliteOutboxReads } from './sqlite-outbox-reads.js';
+import { sqliteReplayReads } from './sqlite-replay-reads.js';
 import { sqliteWriteLock, type WriteLock } from './sqlite-write-lock.js';
 import { SqliteWriterThread, type StartWriterWorker } from './sqlite-writer-thread.js';
 import { syncAppendCommitter } from './sync-append-committer.js';
@@ -86,6 +87,7 @@ export async function openSqliteEventLogWith(config: SqliteEventLogConfig, seams
       tryLockWrites: writeLock.tryAcquire,
       committer,
       outboxReads: sqliteOutboxReads(sqlite),
+      replayReads: sqliteReplayReads(sqlite),
       ...(config.clock ? { clock: config.clock } : {}),
     });
   } catch (cause) {
