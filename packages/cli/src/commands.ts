@@ -16,6 +16,7 @@ import { get, GET_HELP } from './commands/get.js';
 import { history, HISTORY_HELP } from './commands/history.js';
 import { replay, REPLAY_HELP } from './commands/replay.js';
 import { diff, DIFF_HELP } from './commands/diff.js';
+import { credentialsAdd, credentialsList, credentialsRemove, CREDENTIALS_ADD_HELP, CREDENTIALS_LIST_HELP, CREDENTIALS_REMOVE_HELP } from './commands/credentials.js';
 import { observe, OBSERVE_HELP } from './commands/observe.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
@@ -213,6 +214,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { service: { type: 'string' }, db: { type: 'string' } },
     run: ({ values, args, dataDir }) =>
       logImport({ dataDir, service: str(values, 'service'), db: str(values, 'db'), file: args[0], output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['credentials', 'add'],
+    summary: 'issue NATS credentials to a new user (an external subscriber; --role observer to also read flows)',
+    help: CREDENTIALS_ADD_HELP,
+    options: { role: { type: 'string' } },
+    run: ({ values, args, dataDir }) => credentialsAdd({ dataDir, name: args[0], role: str(values, 'role'), output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['credentials', 'list'],
+    summary: 'the NATS users of the stack and their roles',
+    help: CREDENTIALS_LIST_HELP,
+    options: {},
+    run: ({ values, dataDir }) => credentialsList({ dataDir, output: parseOutput(str(values, 'output')) }),
+  },
+  {
+    words: ['credentials', 'remove'],
+    summary: 'revoke a NATS user (a running nats-server drops its connections)',
+    help: CREDENTIALS_REMOVE_HELP,
+    options: {},
+    run: ({ args, dataDir }) => credentialsRemove({ dataDir, name: args[0] }),
   },
   {
     words: ['apply'],

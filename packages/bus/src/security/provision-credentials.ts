@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NATS_CREDENTIALS_API_VERSION, parseNatsCredentials, type NatsCredentials, type NatsRole } from '@netledger/contracts';
+import { NATS_CREDENTIALS_API_VERSION, NatsCredentialsError, parseNatsCredentials, type NatsCredentials, type NatsRole } from '@netledger/contracts';
 import { nkeys } from '@nats-io/transport-node';
 import { natsAuthorizationConfig, type NatsServerUser } from './nats-auth-config.js';
 import { natsPermissions } from './nats-permissions.js';
@@ -39,28 +39,69 @@ export function stackNatsUsers(nodes: readonly string[]): NatsUserSpec[] {
   ];
 }
 
+/** A user name is a file name and a log label: letters, digits, '.', '_' and '-'. */
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
 /**
  * Writes a credentials file per user (an NKEY seed, mode 0600) and the server's authorization
  * config. A user whose file exists with the same role keeps its key, so restarting a stack does
- * not invalidate credentials handed out before; the server config is rewritten every time from
- * the files, so it always matches them.
+ * not invalidate credentials handed out before. Users added earlier to the same directory (an
+ * external subscriber, `netledger credentials add`) stay in the server config; the config is
+ * rewritten every time from the files, so it always matches them.
  */
 export function provisionNatsCredentials(options: ProvisionOptions): ProvisionedCredentials {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const files = new Map<string, string>();
   const serverUsers: NatsServerUser[] = [];
-  for (const spec of options.users) {
-    const file = join(options.dir, `${spec.user}.json`);
-    const creds = reuse(file, spec) ?? create(file, spec);
+  const add = (spec: NatsUserSpec, creds: NatsCredentials, file: string): void => {
     files.set(spec.user, file);
     serverUsers.push({
       name: `${spec.user} (${spec.role})`,
       publicKey: creds.publicKey,
       permissions: natsPermissions({ role: spec.role, inboxPrefix: creds.inboxPrefix, ...(spec.node !== undefined ? { node: spec.node } : {}) }),
     });
+  };
+  for (const spec of options.users) {
+    if (!USER_NAME.test(spec.user)) throw new NatsCredentialsError(spec.user, 'user', 'expected letters, digits, ".", "_" or "-" (up to 63)');
+    const file = join(options.dir, `${spec.user}.json`);
+    add(spec, reuse(file, spec) ?? create(file, spec), file);
+  }
+  for (const [file, creds] of credentialsIn(options.dir)) {
+    if (files.has(creds.user)) continue;
+    add({ user: creds.user, role: creds.role, ...(agentNode(creds) !== undefined ? { node: agentNode(creds)! } : {}) }, creds, file);
   }
   writeAtomically(options.serverConfigFile, natsAuthorizationConfig(serverUsers), 0o644);
   return { files, serverConfigFile: options.serverConfigFile };
+}
+
+/** Every readable credentials file in `dir`, by path (damaged ones are left out: they cannot log in). */
+export function credentialsIn(dir: string): Map<string, NatsCredentials> {
+  const found = new Map<string, NatsCredentials>();
+  if (!existsSync(dir)) return found;
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.json')) continue;
+    const file = join(dir, name);
+    try {
+      const creds = parseNatsCredentials(readFileSync(file, 'utf8'), file);
+      if (`${creds.user}.json` === name) found.set(file, creds);
+    } catch {
+      // Not a credentials file of ours (or damaged): not a user.
+    }
+  }
+  return found;
+}
+
+/** Removes a user's credentials file; the next provisioning leaves it out of the server config. */
+export function removeNatsCredentials(dir: string, user: string): boolean {
+  const file = join(dir, `${user}.json`);
+  if (!existsSync(file)) return false;
+  rmSync(file);
+  return true;
+}
+
+// An agent's node is in its user name (`agent-<node>`), the one place it is recorded.
+function agentNode(creds: NatsCredentials): string | undefined {
+  return creds.role === 'agent' && creds.user.startsWith('agent-') ? creds.user.slice('agent-'.length) : undefined;
 }
 
 function reuse(file: string, spec: NatsUserSpec): NatsCredentials | undefined {

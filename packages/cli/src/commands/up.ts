@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '@netledger/contracts';
-import { NatsServerProcess } from '@netledger/bus';
+import { NatsServerProcess, provisionNatsCredentials, stackNatsUsers } from '@netledger/bus';
 import { defaultPinDir, fetchStatus, isAlive, onShutdown, readRunFiles, writeRunFile, type DataDir } from '@netledger/runtime';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
@@ -41,7 +41,8 @@ export const UP_HELP = `Usage: netledger up [--data-dir DIR] [--detach] [--no-de
                     [--db URL] [--node NAME] [--bpf-pin-dir DIR] [--pod-cidr CIDR]
                     [--no-connectivity-check] [--ui-port PORT] [--service-cidr CIDR]
 
-Runs the local stack: a nats-server with JetStream (store in DIR/nats), a local Kubernetes API
+Runs the local stack: a nats-server with JetStream (store in DIR/nats; one NATS user per
+component with least privilege, credentials in DIR/credentials, docs/security.md), a local Kubernetes API
 server (objects in DIR/apiserver.db, kubeconfig in DIR/kubeconfig), the identity, policy and
 lb services (event logs in DIR/<service>/events.db, or PostgreSQL with --db postgres://...),
 the controller manager (Deployments, scheduling, EndpointSlices), one node agent (it loads the
@@ -135,7 +136,11 @@ async function runForeground(options: UpOptions): Promise<number> {
   try {
     const port = (await portIsFree(options.natsPort)) ? options.natsPort : 0;
     if (port !== options.natsPort) log(`port ${options.natsPort} is taken: nats-server gets a free port`);
-    nats = await NatsServerProcess.start({ storeDir: dataDir.natsStore, port, monitorPort: 0, logFile: dataDir.logFile('nats') });
+    // Every component connects as its own NATS user with the least it needs (docs/security.md);
+    // keys made by an earlier run are kept, so credentials handed to subscribers stay valid.
+    const creds = provisionNatsCredentials({ dir: dataDir.credentials, users: stackNatsUsers([options.node]), serverConfigFile: dataDir.natsAuthConfig });
+    const credentialsOf = (user: string): string[] => ['--nats-credentials', creds.files.get(user)!];
+    nats = await NatsServerProcess.start({ storeDir: dataDir.natsStore, port, monitorPort: 0, logFile: dataDir.logFile('nats'), configFile: creds.serverConfigFile });
     writeRunFile(dataDir, { component: 'nats', kind: 'nats', pid: nats.pid, statusUrl: nats.monitorUrl, startedAt: new Date().toISOString() });
 
     const apiPort = (await portIsFree(options.apiServerPort)) ? options.apiServerPort : await freePort();
@@ -170,7 +175,7 @@ async function runForeground(options: UpOptions): Promise<number> {
       ...SERVICE_NAMES.map((s) => ({
         name: s,
         script: fileURLToPath(import.meta.resolve(`@netledger/${s}-service/main`)),
-        args: [...common, '--db', services[s], '--kubeconfig', dataDir.kubeconfig],
+        args: [...common, ...credentialsOf(s), '--db', services[s], '--kubeconfig', dataDir.kubeconfig],
       })),
       {
         name: 'controllers',
@@ -180,12 +185,12 @@ async function runForeground(options: UpOptions): Promise<number> {
       {
         name: `agent-${options.node}`,
         script: fileURLToPath(import.meta.resolve('@netledger/node-agent/main')),
-        args: [...common, '--node', options.node, '--bpf-pin-dir', pinDir, '--cni-state-dir', cniStateDir(dataDir, options.node)],
+        args: [...common, ...credentialsOf(`agent-${options.node}`), '--node', options.node, '--bpf-pin-dir', pinDir, '--cni-state-dir', cniStateDir(dataDir, options.node)],
       },
       {
         name: 'ui',
         script: fileURLToPath(import.meta.resolve('@netledger/ui/main')),
-        args: ['--data-dir', dataDir.root, '--nats', nats.url, '--kubeconfig', dataDir.kubeconfig, '--port', String(uiPort)],
+        args: ['--data-dir', dataDir.root, '--nats', nats.url, ...credentialsOf('observer'), '--kubeconfig', dataDir.kubeconfig, '--port', String(uiPort)],
       },
       // The node runtime runs pods as network namespaces: it needs root (netns, veth, tc).
       ...(canRunPods()
@@ -283,6 +288,7 @@ function describeStack(dataDir: DataDir, nats: NatsServerProcess, options: UpOpt
     table(['COMPONENT', 'PID', 'ADDRESS', 'LOG'], rows) +
     `\n\nKubernetes: kubectl --kubeconfig ${dataDir.kubeconfig} get pods -A\n` +
     `BPF maps:   ${options.bpfPinDir ?? defaultPinDir(options.node)} (netledger bpf ipcache list | lb list | policy get --all)\n` +
+    `NATS users: ${dataDir.credentials}/<user>.json (${stackNatsUsers([options.node]).map((u) => u.user).join(', ')}; docs/security.md)\n` +
     `Event logs: ${options.db ? options.db.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : `${dataDir.root}/<service>/events.db`}\n` +
     `Check it:   netledger status --data-dir ${dataDir.root}\n`
   );
