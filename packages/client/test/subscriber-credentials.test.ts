@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseNatsCredentials } from '@netledger/contracts';
 import { createUser } from '@nats-io/nkeys';
 import { startNats, type TestNats } from '@netledger/testkit';
-import type { NatsConnection } from '@netledger/bus';
+import { connectBus, readNatsCredentials, type NatsConnection } from '@netledger/bus';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { PermissionViolationError } from '@nats-io/transport-node';
 import { ClientConnectError, connectNetledger, type DeliveryError, type EventsMissingError } from '@netledger/client';
 import { eventually, take } from './support/collect.js';
 import { openPolicyLog, range, seqsOf, type PolicyLog } from './support/policy-log.js';
@@ -67,5 +69,34 @@ describe('subscribe as the read-only subscriber user', () => {
     const stranger = createUser();
     const unknown = { ...creds, nkeySeed: new TextDecoder().decode(stranger.getSeed()), publicKey: stranger.getPublicKey() };
     await assert.rejects(connectNetledger({ servers: nats.url, credentials: unknown }), (e: unknown) => e instanceof ClientConnectError && /Authorization/i.test(e.message));
+  });
+
+  it('the same credentials cannot publish: no event can be spoofed, no stream changed', async () => {
+    const spy = await connectBus({ servers: nats.url, name: 'spoofer', credentials: readNatsCredentials(nats.credentialsFile('subscriber')) });
+    try {
+      const violation = new Promise<PermissionViolationError>((resolve) => {
+        void (async () => {
+          for await (const st of spy.status()) if (st.type === 'error' && st.error instanceof PermissionViolationError) return resolve(st.error);
+        })();
+      });
+      const subject = 'netledger.policy.v1.PolicyDeleted.policy.default.spoofed';
+      spy.publish(subject, '{}');
+      const denied = await violation;
+      assert.equal(denied.operation, 'publish');
+      assert.equal(denied.subject, subject);
+      await assert.rejects(jetstream(spy).publish(subject, '{}', { msgID: 'spoofed' }));
+      await assert.rejects(jetstreamManager(spy).then((jsm) => jsm.streams.purge('NETLEDGER_POLICY')));
+    } finally {
+      await spy.close();
+    }
+    // The stream still holds exactly what the policy service appended.
+    const client = await connectNetledger({ servers: nats.url, credentials: nats.credentialsFile('subscriber') });
+    try {
+      const all = client.subscribe({ services: ['policy'], from: 'start' });
+      assert.deepEqual(seqsOf(await take(all, 13)), range(1, 13));
+      await all.close();
+    } finally {
+      await client.close();
+    }
   });
 });
