@@ -65,6 +65,36 @@ export class StoredEventError extends EventLogError {
   }
 }
 
+/** pruneBefore refused: removing those events could lose state or unpublished events. */
+export class RetentionError extends EventLogError {
+  readonly code = 'RETENTION_REFUSED';
+  constructor(
+    readonly location: string,
+    /** The first seq the prune would have kept. */
+    readonly beforeSeq: number,
+    readonly reason: string,
+  ) {
+    super(`${location}: cannot remove the events before seq ${beforeSeq}: ${reason}`);
+  }
+}
+
+/** Events asked for were removed by retention (pruneBefore): only a snapshot at or after `throughSeq` has their effect. */
+export class PrunedHistoryError extends EventLogError {
+  readonly code = 'HISTORY_PRUNED';
+  constructor(
+    readonly location: string,
+    /** The first seq asked for. */
+    readonly fromSeq: number,
+    /** The last removed seq: the log starts after it. */
+    readonly throughSeq: number,
+  ) {
+    super(
+      `${location}: events 1..${throughSeq} were removed by retention, so reading from seq ${fromSeq} is not possible; ` +
+        `start from a snapshot at or after seq ${throughSeq}`,
+    );
+  }
+}
+
 export function isConcurrencyError(e: unknown): e is ConcurrencyError {
   return e instanceof ConcurrencyError;
 }

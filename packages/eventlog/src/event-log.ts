@@ -63,6 +63,18 @@ export interface ReplayOptions {
   readonly batchSize?: number;
 }
 
+/**
+ * What retention removed: every event up to `throughSeq`. The log's chain continues from
+ * `throughHash` (the removed event's stored hash), so verification starts there.
+ */
+export interface RetentionMarker {
+  readonly throughSeq: number;
+  readonly throughHash: string;
+  /** When the events were removed (the log's clock). */
+  readonly time: string;
+  readonly reason: string;
+}
+
 /** Head of the log: where it ends and what is still to be published. */
 export interface LogHead {
   readonly lastSeq: number;
@@ -98,7 +110,8 @@ export interface EventLog {
   /**
    * The log from `fromSeq` (inclusive) in seq order, in batches, for rebuilding state: the read
    * path tuned for throughput (a service's start and `netledger replay` go through it). Reads
-   * until the end of the log as it grows, or the point in `options`.
+   * until the end of the log as it grows, or the point in `options`. From a seq that retention
+   * removed, throws PrunedHistoryError.
    */
   replay(fromSeq: number, options?: ReplayOptions): AsyncIterable<readonly EventEnvelope[]>;
   /** Iterates the whole log from `fromSeq` in pages, for replays that must not hold everything in memory. */
@@ -110,6 +123,16 @@ export interface EventLog {
   outboxPeek(limit: number, afterSeq?: number): Promise<OutboxEntry[]>;
   /** Marks every outbox entry up to and including `seq` as published. */
   outboxAck(uptoSeq: number): Promise<void>;
+
+  /**
+   * Removes every event before `beforeSeq` and records a retention marker, in one transaction.
+   * Refused (RetentionError) unless there is a snapshot and every snapshot is at or after
+   * `beforeSeq - 1` (so no saved state needs the removed events), and all of them were
+   * published. Asking for a point at or below the current marker removes nothing and returns it.
+   */
+  pruneBefore(beforeSeq: number, options: { readonly reason: string }): Promise<RetentionMarker>;
+  /** The latest retention marker; undefined when no event was ever removed. */
+  retention(): Promise<RetentionMarker | undefined>;
 
   saveSnapshot<S>(snapshot: Omit<Snapshot<S>, 'time'>): Promise<void>;
   loadSnapshot<S>(name: string): Promise<Snapshot<S> | undefined>;

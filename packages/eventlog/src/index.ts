@@ -7,16 +7,17 @@ export type {
   OutboxEntry,
   ReadOptions,
   ReplayOptions,
+  RetentionMarker,
   Snapshot,
 } from './event-log.js';
-export { EventLogError, ConcurrencyError, IdempotencyError, StorageError, StoredEventError, isConcurrencyError } from './errors.js';
+export { EventLogError, ConcurrencyError, IdempotencyError, StorageError, StoredEventError, RetentionError, PrunedHistoryError, isConcurrencyError } from './errors.js';
 export { openSqliteEventLog, type SqliteEventLogConfig } from './sqlite/open-sqlite-event-log.js';
 export { openPostgresEventLog, type PostgresEventLogConfig } from './postgres/open-postgres-event-log.js';
 export { rebuildProjection, saveSnapshot, type Projection, type ProjectionState, type RebuildOptions } from './projection.js';
 export { chainHash, type HashedFields } from './sql/hash-chain.js';
 export { GENESIS_HASH } from './sql/migrate.js';
 export { verifyLog, type LogVerification, type LogProblem, type LogProblemKind, type VerifyOptions } from './audit/verify-log.js';
-export type { StoredEventSource, StoredEventRow, StoredLogHead } from './audit/stored-event-source.js';
+export type { StoredEventSource, StoredEventRow, StoredLogHead, StoredRetention } from './audit/stored-event-source.js';
 export { storedEvents } from './audit/stored-events.js';
 export { openSqliteStoredEvents } from './audit/sqlite-stored-events.js';
 export { openPostgresStoredEvents } from './audit/postgres-stored-events.js';

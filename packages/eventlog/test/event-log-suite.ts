@@ -7,6 +7,7 @@ import { multiWriterCases } from './cases/multi-writer-cases.js';
 import { outboxCases } from './cases/outbox-cases.js';
 import { readCases } from './cases/read-cases.js';
 import { replayCases } from './cases/replay-cases.js';
+import { retentionCases } from './cases/retention-cases.js';
 import { snapshotCases } from './cases/snapshot-cases.js';
 import { upcastCases } from './cases/upcast-cases.js';
 import { widgetRegistryV1 } from './widget-events.js';
@@ -62,6 +63,7 @@ export function eventLogSuite(label: string, newDatabase: NewDatabase, options: 
     largeAppendCases(ctx);
     readCases(ctx);
     replayCases(ctx);
+    retentionCases(ctx);
     outboxCases(ctx);
     if (options.privateDatabases) return;
     upcastCases(ctx);

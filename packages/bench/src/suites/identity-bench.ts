@@ -94,6 +94,8 @@ function nullEventLog(): EventLog {
     head: async () => ({ lastSeq: seq, lastTime: null, outboxBacklog: 0, lastHash: '' }),
     outboxPeek: unsupported,
     outboxAck: unsupported,
+    pruneBefore: unsupported,
+    retention: async () => undefined,
     saveSnapshot: async () => {},
     loadSnapshot: async () => undefined,
     close: async () => {},

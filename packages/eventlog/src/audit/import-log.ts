@@ -37,6 +37,14 @@ export async function importLog(sink: StoredEventSink, service: ServiceName, lin
       lineNo++;
       if (line.trim() === '') continue;
       const row = parseLine(sink.location, service, line, lineNo);
+      if (seq === 0 && row.seq > 1) {
+        throw new LogImportError(
+          sink.location,
+          lineNo,
+          `the export starts at seq ${row.seq}: events 1..${row.seq - 1} are not in it. An import needs the whole log from seq 1 ` +
+            `(a log pruned by retention is not exported: the state before its retention point is only in a snapshot)`,
+        );
+      }
       if (row.seq !== seq + 1) throw new LogImportError(sink.location, lineNo, `seq ${row.seq} where ${seq + 1} was expected (an event is missing or out of order)`);
       const fields = { seq: row.seq, id: row.id, stream: row.stream, version: row.version, type: row.type, schemaVersion: row.schema_version, time: row.time, cause: row.cause, data: row.data };
       if (chainHash(prevHash, fields) !== row.hash) throw new LogImportError(sink.location, lineNo, `event ${row.id} (seq ${row.seq}) does not match its hash: the export was changed`);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StorageError } from '../errors.js';
-import type { StoredEventRow, StoredEventSource } from './stored-event-source.js';
+import type { StoredEventRow, StoredEventSource, StoredRetention } from './stored-event-source.js';
 
 // int8 (bigint) comes back as text by default; sequences stay far below 2^53, so a number is exact.
 const INT8_OID = 20;
@@ -32,6 +32,16 @@ export function openPostgresStoredEvents(connectionString: string, schema: strin
     head: async () => {
       const [h] = await query<{ last_seq: number; last_hash: string }>('SELECT last_seq, last_hash FROM log_head WHERE id = 1', []);
       return h ? { lastSeq: Number(h.last_seq), lastHash: h.last_hash } : { lastSeq: 0, lastHash: '' };
+    },
+    retention: async () => {
+      // A schema older than retention has no table: nothing was removed.
+      const [table] = await query<{ t: string | null }>("SELECT to_regclass('retention')::text AS t", []);
+      if (!table?.t) return undefined;
+      const [m] = await query<StoredRetention>(
+        'SELECT through_seq AS "throughSeq", through_hash AS "throughHash", time, reason FROM retention ORDER BY through_seq DESC LIMIT 1',
+        [],
+      );
+      return m ? { ...m, throughSeq: Number(m.throughSeq) } : undefined;
     },
     close: () => pool.end(),
   };

@@ -9,6 +9,14 @@ export interface StoredLogHead {
   readonly lastHash: string;
 }
 
+/** The log's retention marker as stored: events up to `throughSeq` were removed; `throughHash` was the last one's hash. */
+export interface StoredRetention {
+  readonly throughSeq: number;
+  readonly throughHash: string;
+  readonly time: string;
+  readonly reason: string;
+}
+
 /**
  * The stored rows of one service's log, read without decoding (audit, export and import need the
  * bytes the hash chain covers, not upcast envelopes). Implemented for SQLite and PostgreSQL.
@@ -19,5 +27,7 @@ export interface StoredEventSource {
   /** Up to `limit` rows with a seq above `afterSeq`, in seq order. */
   readAfter(afterSeq: number, limit: number): Promise<StoredEventRow[]>;
   head(): Promise<StoredLogHead>;
+  /** The latest retention marker (undefined when no event was removed, or the log predates retention). */
+  retention(): Promise<StoredRetention | undefined>;
   close(): Promise<void>;
 }

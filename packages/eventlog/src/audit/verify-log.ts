@@ -24,6 +24,8 @@ export interface LogVerification {
   readonly lastSeq: number;
   /** The hash of the last stored row (the chain's head as recomputed: GENESIS_HASH for an empty log). */
   readonly headHash: string;
+  /** When retention removed the start of the log: the last removed seq, where the chain was checked from. */
+  readonly prunedThrough?: number;
   /** Rows or gaps that failed a check (the first is `problem`; later ones often follow from it). */
   readonly failures: number;
   readonly problem?: LogProblem;
@@ -55,10 +57,17 @@ interface Failure {
  *
  * Snapshots live in their own table and are not part of the chain: saving or deleting one never
  * affects verification (a snapshot is checked by rebuilding, not here).
+ *
+ * After retention (pruneBefore) the chain starts at the log's marker instead of genesis: the
+ * first kept row must be the marker's seq + 1 and chain from the marker's hash (the removed
+ * event's stored hash). Rows removed past the marker show as removed at the marker's seq + 1;
+ * a marker that was changed, or that does not belong to the rows, fails there as changed.
  */
 export async function verifyLog(source: StoredEventSource, options: VerifyOptions = {}): Promise<LogVerification> {
-  let prevHash = GENESIS_HASH;
-  let expected = 1;
+  const marker = await source.retention();
+  const start = marker?.throughSeq ?? 0;
+  let prevHash = marker?.throughHash ?? GENESIS_HASH;
+  let expected = start + 1;
   let events = 0;
   let failures = 0;
   // The first failure, in seq order: a gap is a problem at once; a hash failure is classified
@@ -73,19 +82,37 @@ export async function verifyLog(source: StoredEventSource, options: VerifyOption
   // The head first: events appended while the scan runs (the stack may be up) lie beyond it and
   // are left for the next run, instead of looking like events missing before a newer head.
   const head = await source.head();
-  for await (const row of storedEvents(source, options.pageSize)) {
+  if (marker && marker.throughSeq > head.lastSeq) {
+    return {
+      location: source.location,
+      ok: false,
+      events: 0,
+      lastSeq: head.lastSeq,
+      headHash: head.lastHash,
+      prunedThrough: marker.throughSeq,
+      failures: 1,
+      problem: {
+        kind: 'changed',
+        seq: marker.throughSeq,
+        detail: `the retention marker says events up to seq ${marker.throughSeq} were removed, but the log head is at seq ${head.lastSeq}: the marker was changed`,
+      },
+    };
+  }
+  for await (const row of storedEvents(source, options.pageSize, start)) {
     const seq = Number(row.seq);
     if (seq > head.lastSeq) break;
     events++;
     if (seq !== expected) {
       fail({ seq: expected, prevHash, hash: '' });
+      // Right after a retention marker, a gap is rows removed without moving the marker.
+      const pruned = marker && expected === start + 1 ? ` after the retention marker (events up to seq ${start} were removed by retention)` : '';
       first ??= {
         kind: 'removed',
         seq: expected,
         detail:
           seq - expected === 1
-            ? `event ${expected} is missing (the next stored seq is ${seq})`
-            : `events ${expected}..${seq - 1} are missing (the next stored seq is ${seq})`,
+            ? `event ${expected} is missing${pruned} (the next stored seq is ${seq})`
+            : `events ${expected}..${seq - 1} are missing${pruned} (the next stored seq is ${seq})`,
       };
       // The row after a gap cannot match its chain: the gap is the failure, counted once.
     } else if (chainHash(prevHash, hashedFields(row)) !== row.hash) {
@@ -99,7 +126,13 @@ export async function verifyLog(source: StoredEventSource, options: VerifyOption
   const lastSeq = expected - 1;
   const headProblem = checkHead(head, lastSeq, prevHash);
   if (headProblem) failures++;
-  const problem = first && 'row' in first ? classify(first.row, kept) : (first ?? headProblem);
+  let problem = first && 'row' in first ? classify(first.row, kept) : (first ?? headProblem);
+  if (marker && problem?.kind === 'changed' && problem.seq === start + 1) {
+    problem = {
+      ...problem,
+      detail: `${problem.detail.replace(/: its fields.*$/, '')}: it does not chain from the retention marker (events up to seq ${start} removed, last hash ${marker.throughHash.slice(0, 12)}…): the marker or this event was changed`,
+    };
+  }
 
   return {
     location: source.location,
@@ -107,6 +140,7 @@ export async function verifyLog(source: StoredEventSource, options: VerifyOption
     events,
     lastSeq,
     headHash: prevHash,
+    ...(marker ? { prunedThrough: marker.throughSeq } : {}),
     failures,
     ...(problem ? { problem } : {}),
   };

@@ -63,6 +63,16 @@ const MIGRATIONS: ReadonlyArray<(db: Kysely<EventLogDatabase>, dialect: Dialect)
       SELECT 1, COALESCE((SELECT min(seq) - 1 FROM outbox), (SELECT last_seq FROM log_head WHERE id = 1))`.execute(db);
     await db.schema.dropTable('outbox').execute();
   },
+  // 3: retention markers (pruneBefore), read by replay and by audit verify.
+  async (db, dialect) => {
+    await db.schema
+      .createTable('retention')
+      .addColumn('through_seq', sql.raw(dialect === 'postgres' ? 'bigint' : 'integer'), (c) => c.primaryKey())
+      .addColumn('through_hash', 'text', (c) => c.notNull())
+      .addColumn('time', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .execute();
+  },
 ];
 
 /**

@@ -42,6 +42,18 @@ export interface SnapshotsTable {
   time: string;
 }
 
+/**
+ * One row per prune: every event up to `through_seq` was removed, and `through_hash` was that
+ * event's stored hash, where the chain of the remaining events starts. The row with the highest
+ * `through_seq` is the log's marker; earlier ones stay as the history of what was removed.
+ */
+export interface RetentionTable {
+  through_seq: number;
+  through_hash: string;
+  time: string;
+  reason: string;
+}
+
 export interface MigrationsTable {
   version: number;
   applied_at: Generated<string>;
@@ -52,5 +64,6 @@ export interface EventLogDatabase {
   outbox_position: OutboxPositionTable;
   log_head: LogHeadTable;
   snapshots: SnapshotsTable;
+  retention: RetentionTable;
   schema_migrations: MigrationsTable;
 }

@@ -16,13 +16,15 @@ import type {
   OutboxEntry,
   ReadOptions,
   ReplayOptions,
+  RetentionMarker,
   Snapshot,
 } from '../event-log.js';
-import { IdempotencyError, StorageError } from '../errors.js';
+import { IdempotencyError, PrunedHistoryError, StorageError } from '../errors.js';
 import type { AppendCommitter, PartedCommit, CommittedAppend } from './append-committer.js';
 import { appendedEnvelopes } from './append-envelopes.js';
 import { appendedStreams, planAppend, suppliedIds, type AppendPosition, type PreparedGroup, type PreparedRequest, type StoredId } from './append-plan.js';
 import { migrate } from './migrate.js';
+import { latestMarker, pruneLog } from './prune-log.js';
 import type { ReplayReads } from './replay-reads.js';
 import type { EventLogDatabase, EventsTable } from './schema.js';
 import { StoredEventDecoder, type StoredColumns } from './stored-event-decoder.js';
@@ -383,15 +385,31 @@ export class SqlEventLog implements EventLog {
     let untilSeq = options.untilSeq ?? Number.MAX_SAFE_INTEGER;
     if (options.until) untilSeq = Math.min(untilSeq, await this.lastSeqAt(options.until));
     let next = Math.max(1, fromSeq);
+    const marker = await this.retention();
+    if (marker && next <= marker.throughSeq) throw new PrunedHistoryError(this.options.location, next, marker.throughSeq);
     while (next <= untilSeq) {
       const rows = await this.replayPage(next, untilSeq, batchSize);
       if (rows.length === 0) return;
+      // Seqs are gap-free, so a page that does not start at `next` and run on without a gap
+      // lost rows: a prune that ran meanwhile, or rows removed behind the log's back.
+      if (rows[0]![0] !== next || rows[rows.length - 1]![0] !== next + rows.length - 1) await this.missingRows(next, rows);
       const batch = new Array<EventEnvelope>(rows.length);
       for (let i = 0; i < rows.length; i++) batch[i] = this.decoder.decode(rows[i]!);
       yield batch;
       if (rows.length < batchSize) return;
       next = batch[batch.length - 1]!.seq + 1;
     }
+  }
+
+  private async missingRows(next: number, rows: readonly StoredColumns[]): Promise<never> {
+    const marker = await this.retention();
+    if (marker && next <= marker.throughSeq) throw new PrunedHistoryError(this.options.location, next, marker.throughSeq);
+    let expected = next;
+    for (const r of rows) {
+      if (r[0] !== expected) break;
+      expected++;
+    }
+    throw new StorageError(this.options.location, `${this.service} log: event ${expected} is missing (run audit verify)`);
   }
 
   private async replayPage(fromSeq: number, untilSeq: number, limit: number): Promise<StoredColumns[]> {
@@ -453,6 +471,20 @@ export class SqlEventLog implements EventLog {
     if (sync) return sync.publishedSeq();
     const r = await this.db.selectFrom('outbox_position').select('published_seq').where('id', '=', 1).executeTakeFirstOrThrow();
     return Number(r.published_seq);
+  }
+
+  async pruneBefore(beforeSeq: number, options: { readonly reason: string }): Promise<RetentionMarker> {
+    if (!Number.isSafeInteger(beforeSeq) || beforeSeq < 2) throw new TypeError(`${this.service} log pruneBefore: seq ${beforeSeq} must be an integer of at least 2`);
+    if (!options.reason.trim()) throw new TypeError(`${this.service} log pruneBefore: a reason is required (it is kept in the marker)`);
+    return this.serializeWrites(() =>
+      this.db.transaction().execute((trx) =>
+        pruneLog(trx, { location: this.options.location, beforeSeq, reason: options.reason, now: this.clock().toISOString() }),
+      ),
+    );
+  }
+
+  retention(): Promise<RetentionMarker | undefined> {
+    return latestMarker(this.db);
   }
 
   async saveSnapshot<S>(snapshot: Omit<Snapshot<S>, 'time'>): Promise<void> {
