@@ -4,7 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
+  LogImportError,
   PrunedHistoryError,
+  exportLine,
+  importLog,
+  openSqliteStoredEventSink,
   openPostgresEventLog,
   openPostgresStoredEvents,
   openSqliteEventLog,
@@ -128,6 +132,24 @@ describe('verifyLog after retention, SQLite', () => {
       );
     } finally {
       await source.close();
+    }
+  });
+
+  it('import refuses an export that starts after seq 1, saying why', async () => {
+    if (!dir) throw new Error('temp dir not created: the before hook failed');
+    const source = openSqliteStoredEvents(await prunedLog());
+    const lines = (await source.readAfter(4, 100)).map((r) => exportLine('policy', r));
+    await source.close();
+    const sink = await openSqliteStoredEventSink(join(dir.path, `import-${++files}.sqlite`));
+    try {
+      await assert.rejects(
+        importLog(sink, 'policy', (async function* () {
+          yield* lines;
+        })()),
+        (e: unknown) => e instanceof LogImportError && e.line === 1 && /starts at seq 5: events 1\.\.4 are not in it/.test(e.message),
+      );
+    } finally {
+      await sink.close();
     }
   });
 });
