@@ -23,6 +23,6 @@ export {
 export type { NatsConnection } from '@nats-io/transport-node';
 export { replyInbox } from './reply-inbox.js';
 export { natsPermissions, NatsGrantError, type NatsPermissions, type NatsUserGrant } from './security/nats-permissions.js';
-export { natsAuthorizationConfig, type NatsServerUser } from './security/nats-auth-config.js';
+export { natsServerConfig, type NatsServerUser, type NatsServerConfigOptions } from './security/nats-auth-config.js';
 export { provisionNatsCredentials, stackNatsUsers, credentialsIn, removeNatsCredentials, type NatsUserSpec, type ProvisionOptions, type ProvisionedCredentials } from './security/provision-credentials.js';
 export { readNatsCredentials } from './security/read-credentials.js';

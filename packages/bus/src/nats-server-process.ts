@@ -19,7 +19,11 @@ export interface NatsServerOptions {
   logFile?: string;
   /** How long to wait for /healthz to report JetStream ready (default 20 s). */
   startTimeoutMs?: number;
-  /** A config file (e.g. the authorization block from provisionNatsCredentials); the options above override it. */
+  /**
+   * A config file, e.g. from provisionNatsCredentials (natsServerConfig). It must enable
+   * JetStream with `store_dir` = storeDir: the server refuses the store given twice, and a
+   * reload would stop JetStream if only the command line enabled it.
+   */
   configFile?: string;
 }
 
@@ -148,7 +152,8 @@ export class NatsServerProcess {
 
   private async launchWith(binary: string): Promise<void> {
     const { config } = this;
-    const args = [...(config.configFile ? ['-c', config.configFile] : []), '-js', '-sd', config.storeDir, '-a', config.host, '-p', String(config.port), '-m', String(config.monitorPort)];
+    const jetStream = config.configFile ? ['-c', config.configFile] : ['-js', '-sd', config.storeDir];
+    const args = [...jetStream, '-a', config.host, '-p', String(config.port), '-m', String(config.monitorPort)];
     if (config.logFile) args.push('-l', config.logFile);
     this.logTail = [];
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetStreamName } from '@netledger/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { connect, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type TestNats } from '@netledger/testkit';
-import { ensureServiceStream, natsAuthorizationConfig, natsPermissions, NatsGrantError, replyInbox } from '../src/index.js';
+import { ensureServiceStream, natsServerConfig, natsPermissions, NatsGrantError, provisionNatsCredentials, readNatsCredentials, replyInbox } from '../src/index.js';
 
 const POLICY_SUBJECT = 'netledger.policy.v1.PolicyDeleted.policy.default.web';
 const IDENTITY_SUBJECT = 'netledger.identity.v1.IdentityAllocated.identity.1000';
@@ -62,7 +63,8 @@ describe('natsPermissions (pure)', () => {
   });
 
   it('renders users by public key with their permissions and no secret', () => {
-    const text = natsAuthorizationConfig([{ name: 'sub', publicKey: 'UABC', permissions: natsPermissions({ role: 'subscriber', inboxPrefix: '_INBOX_S' }) }]);
+    const text = natsServerConfig([{ name: 'sub', publicKey: 'UABC', permissions: natsPermissions({ role: 'subscriber', inboxPrefix: '_INBOX_S' }) }], { jetStreamStoreDir: '/var/lib/x' });
+    assert.match(text, /jetstream \{\n  store_dir: "\/var\/lib\/x"/);
     assert.match(text, /nkey: "UABC"/);
     assert.match(text, /subscribe: \{ allow: \["_INBOX_S\.>"\] \}/);
     assert.doesNotMatch(text, /SU[A-Z2-7]{20}/);
@@ -161,6 +163,23 @@ describe('NATS permissions on a real nats-server', () => {
     const admin = await nats.connect('admin-check');
     const info = await (await jetstreamManager(admin)).streams.info(jetStreamName('policy'));
     assert.equal(info.state.messages, 1, 'nothing the subscriber sent reached the stream');
+  });
+
+  it('adds a user on a config reload (SIGHUP) with JetStream still serving', async () => {
+    const dir = join(nats.dir, 'credentials');
+    provisionNatsCredentials({ dir, users: [{ user: 'alice', role: 'subscriber' }], serverConfigFile: join(nats.dir, 'nats-server.conf'), jetStreamStoreDir: join(nats.dir, 'store') });
+    process.kill(nats.server.pid, 'SIGHUP');
+    let alice: NatsConnection | undefined;
+    for (let i = 0; i < 50 && !alice; i++) {
+      alice = await connect({ servers: nats.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(readNatsCredentials(join(dir, 'alice.json')).nkeySeed)), inboxPrefix: readNatsCredentials(join(dir, 'alice.json')).inboxPrefix }).catch(() => undefined);
+      if (!alice) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(alice, 'alice can connect after the reload');
+    try {
+      assert.deepEqual(await readStream(alice, jetStreamName('policy'), 1), [POLICY_SUBJECT]);
+    } finally {
+      await alice.close();
+    }
   });
 
   it('makes private reply subjects from the connection’s own inbox prefix', async () => {

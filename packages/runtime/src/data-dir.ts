@@ -25,7 +25,7 @@ export class DataDir {
   credentialsFile(user: string): string {
     return join(this.credentials, `${user}.json`);
   }
-  /** The nats-server authorization config (public keys and permissions, no secrets). */
+  /** The nats-server config: JetStream's store, users by public key and their permissions (no secrets). */
   get natsAuthConfig(): string {
     return join(this.root, 'nats-auth.conf');
   }

@@ -40,12 +40,13 @@ export interface StartNatsOptions {
  */
 export async function startNats(options: StartNatsOptions = {}): Promise<TestNats> {
   const tmp = await createTempDir(options.prefix ?? 'netledger-nats');
+  const storeDir = join(tmp.path, 'store');
   const creds = options.auth
-    ? provisionNatsCredentials({ dir: join(tmp.path, 'credentials'), users: stackNatsUsers(options.auth.nodes), serverConfigFile: join(tmp.path, 'auth.conf') })
+    ? provisionNatsCredentials({ dir: join(tmp.path, 'credentials'), users: stackNatsUsers(options.auth.nodes), serverConfigFile: join(tmp.path, 'nats-server.conf'), jetStreamStoreDir: storeDir })
     : undefined;
   let server: NatsServerProcess;
   try {
-    server = await NatsServerProcess.start({ storeDir: join(tmp.path, 'store'), ...(creds ? { configFile: creds.serverConfigFile } : {}) });
+    server = await NatsServerProcess.start({ storeDir, ...(creds ? { configFile: creds.serverConfigFile } : {}) });
   } catch (e) {
     await tmp.remove();
     throw e;

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import { NATS_CREDENTIALS_API_VERSION, NatsCredentialsError, parseNatsCredentials, type NatsCredentials, type NatsRole } from '@netledger/contracts';
 import { nkeys } from '@nats-io/transport-node';
-import { natsAuthorizationConfig, type NatsServerUser } from './nats-auth-config.js';
+import { natsServerConfig, type NatsServerUser } from './nats-auth-config.js';
 import { natsPermissions } from './nats-permissions.js';
 
 /** One user to provision: its file is `<dir>/<user>.json`. */
@@ -16,8 +16,10 @@ export interface ProvisionOptions {
   /** Directory of the credentials files (created 0700 when missing). */
   readonly dir: string;
   readonly users: readonly NatsUserSpec[];
-  /** Where to write the server's authorization config (public keys and permissions only). */
+  /** Where to write the server's config (JetStream, public keys and permissions; no secrets). */
   readonly serverConfigFile: string;
+  /** JetStream's store directory, the same the server is started with. */
+  readonly jetStreamStoreDir: string;
 }
 
 export interface ProvisionedCredentials {
@@ -70,7 +72,7 @@ export function provisionNatsCredentials(options: ProvisionOptions): Provisioned
     if (files.has(creds.user)) continue;
     add({ user: creds.user, role: creds.role, ...(agentNode(creds) !== undefined ? { node: agentNode(creds)! } : {}) }, creds, file);
   }
-  writeAtomically(options.serverConfigFile, natsAuthorizationConfig(serverUsers), 0o644);
+  writeAtomically(options.serverConfigFile, natsServerConfig(serverUsers, { jetStreamStoreDir: options.jetStreamStoreDir }), 0o644);
   return { files, serverConfigFile: options.serverConfigFile };
 }
 

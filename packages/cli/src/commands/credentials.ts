@@ -44,7 +44,7 @@ export async function credentialsAdd(options: CredentialsAddOptions): Promise<nu
   const { dataDir } = options;
   let file: string;
   try {
-    const done = provisionNatsCredentials({ dir: dataDir.credentials, users: [{ user: options.name, role: role as GrantableRole }], serverConfigFile: dataDir.natsAuthConfig });
+    const done = provisionNatsCredentials({ dir: dataDir.credentials, users: [{ user: options.name, role: role as GrantableRole }], serverConfigFile: dataDir.natsAuthConfig, jetStreamStoreDir: dataDir.natsStore });
     file = done.files.get(options.name)!;
   } catch (e) {
     throw new CliError(`credentials add ${options.name}: ${(e as Error).message}`);
@@ -72,7 +72,7 @@ export async function credentialsRemove(options: { readonly dataDir: DataDir; re
     console.error(`no user ${options.name} in ${dataDir.credentials}`);
     return 1;
   }
-  provisionNatsCredentials({ dir: dataDir.credentials, users: [], serverConfigFile: dataDir.natsAuthConfig });
+  provisionNatsCredentials({ dir: dataDir.credentials, users: [], serverConfigFile: dataDir.natsAuthConfig, jetStreamStoreDir: dataDir.natsStore });
   const reloaded = reloadNats(dataDir);
   console.log(`removed ${options.name}${reloaded ? '; nats-server reloaded its users' : ''}`);
   return 0;

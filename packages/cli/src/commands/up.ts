@@ -138,7 +138,7 @@ async function runForeground(options: UpOptions): Promise<number> {
     if (port !== options.natsPort) log(`port ${options.natsPort} is taken: nats-server gets a free port`);
     // Every component connects as its own NATS user with the least it needs (docs/security.md);
     // keys made by an earlier run are kept, so credentials handed to subscribers stay valid.
-    const creds = provisionNatsCredentials({ dir: dataDir.credentials, users: stackNatsUsers([options.node]), serverConfigFile: dataDir.natsAuthConfig });
+    const creds = provisionNatsCredentials({ dir: dataDir.credentials, users: stackNatsUsers([options.node]), serverConfigFile: dataDir.natsAuthConfig, jetStreamStoreDir: dataDir.natsStore });
     const credentialsOf = (user: string): string[] => ['--nats-credentials', creds.files.get(user)!];
     nats = await NatsServerProcess.start({ storeDir: dataDir.natsStore, port, monitorPort: 0, logFile: dataDir.logFile('nats'), configFile: creds.serverConfigFile });
     writeRunFile(dataDir, { component: 'nats', kind: 'nats', pid: nats.pid, statusUrl: nats.monitorUrl, startedAt: new Date().toISOString() });
