@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connectBus, EventConsumer, MemoryCursorStore, readNatsCredentials, type NatsConnection } from '@netledger/bus';
+import { createNetledgerRegistry } from '@netledger/contracts';
 import { probePinnedMaps } from '@netledger/datapath';
 import { freePort, netledgerCli, type CliRun } from '@netledger/testkit';
 
@@ -15,6 +17,12 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Resolves once the connection reports it lost the server. */
+async function waitDisconnected(nc: NatsConnection): Promise<string> {
+  for await (const st of nc.status()) if (st.type === 'disconnect') return 'disconnected';
+  return 'closed';
 }
 
 interface StatusJson {
@@ -98,6 +106,66 @@ describe('local stack (netledger up --detach / status / history / events tail / 
     const again = await netledger(dataDir, 'up', '--detach');
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /already runs/);
+  });
+
+  it('runs every component as its own NATS user; credentials add and remove reload the server', async () => {
+    const stack = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { natsUrl: string; natsMonitorUrl: string };
+    const users = ['admin', 'agent-node-a', 'identity', 'lb', 'observer', 'policy', 'subscriber'];
+    const credentialsDir = join(dataDir, 'credentials');
+    assert.deepEqual(readdirSync(credentialsDir).sort(), users.map((u) => `${u}.json`));
+    for (const u of users) assert.equal(statSync(join(credentialsDir, `${u}.json`)).mode & 0o777, 0o600, `${u}.json is private`);
+    const keyOf = (u: string): string => readNatsCredentials(join(credentialsDir, `${u}.json`)).publicKey;
+
+    // The server says who each connection authenticated as.
+    type Connz = { connections: Array<{ name?: string; authorized_user?: string }> };
+    const connz = (await (await fetch(`${stack.natsMonitorUrl}/connz?auth=true`)).json()) as Connz;
+    const userOf = (name: string): string | undefined => connz.connections.find((c) => c.name === name)?.authorized_user;
+    assert.equal(userOf('netledger-policy-relay'), keyOf('policy'));
+    assert.equal(userOf('netledger-identity-relay'), keyOf('identity'));
+    assert.equal(userOf('netledger-lb-relay'), keyOf('lb'));
+    assert.equal(userOf('ui'), keyOf('observer'));
+    assert.ok(connz.connections.every((c) => c.authorized_user), 'no anonymous connection');
+
+    // A user added while the stack runs can read at once, and cannot publish.
+    const add = await netledger(dataDir, 'credentials', 'add', 'alice', '-o', 'json');
+    assert.equal(add.code, 0, add.stderr);
+    assert.deepEqual(JSON.parse(add.stdout), { user: 'alice', role: 'subscriber', file: join(credentialsDir, 'alice.json'), reloaded: true });
+    const alice = await connectBus({ servers: stack.natsUrl, name: 'alice', credentials: readNatsCredentials(join(credentialsDir, 'alice.json')) });
+    try {
+      const seen: number[] = [];
+      const consumer = new EventConsumer({
+        nc: alice,
+        service: 'identity',
+        registry: createNetledgerRegistry(),
+        name: 'alice/identity',
+        cursors: new MemoryCursorStore(),
+        handler: { apply: async (e) => void seen.push(e.seq), reset: async () => void seen.splice(0) },
+      });
+      await consumer.start();
+      assert.equal(await consumer.waitInSync(20_000), true);
+      await consumer.stop();
+      assert.ok(seen.length >= 7, `alice read the identity log (${seen.length} events)`);
+
+      const denied = new Promise<string>((resolve) => {
+        void (async () => {
+          for await (const st of alice.status()) if (st.type === 'error') return resolve(st.error.message);
+        })();
+      });
+      alice.publish('netledger.identity.v1.IdentityAllocated.identity.99999', '{}');
+      assert.match(await denied, /Permissions Violation for Publish/i);
+
+      const list = await netledger(dataDir, 'credentials', 'list', '-o', 'json');
+      assert.deepEqual((JSON.parse(list.stdout) as Array<{ user: string; role: string }>).find((u) => u.user === 'alice')?.role, 'subscriber');
+      const closed = alice.closed();
+      const remove = await netledger(dataDir, 'credentials', 'remove', 'alice');
+      assert.equal(remove.code, 0, remove.stderr);
+      assert.match(remove.stdout, /removed alice; nats-server reloaded/);
+      // A revoked user's connection is closed by the server; with no valid user it cannot come back.
+      const outcome = await Promise.race([closed.then(() => 'closed'), waitDisconnected(alice)]);
+      assert.ok(outcome === 'closed' || outcome === 'disconnected', outcome);
+    } finally {
+      await alice.close().catch(() => undefined);
+    }
   });
 
   it('stops every process on down; a restart appends nothing twice and applies the demo cluster', async (t) => {
