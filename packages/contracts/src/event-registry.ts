@@ -45,6 +45,11 @@ export class EventRegistry {
   }
 
   /** Validates data about to be written; returns the schema version it is written at. */
+  /** Whether `data` is valid for the type's current schema, without building an error (hot read paths). */
+  isValidData(service: string, type: string, data: unknown): boolean {
+    return this.entry(service, type).check.Check(data);
+  }
+
   checkNew(service: string, type: string, data: unknown, context: string): number {
     const { definition, check } = this.entry(service, type);
     if (!check.Check(data)) throw new EventValidationError(type, definition.schemaVersion, problems(check, data), context);

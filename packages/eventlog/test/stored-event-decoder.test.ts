@@ -22,7 +22,8 @@ function withColumn(index: number, value: unknown): StoredColumns {
 
 function rejectsField(row: StoredColumns, field: string, problem: RegExp): void {
   assert.throws(
-    () => decoder().decode(row),
+    // The cause is parsed when first read, so reading it is part of decoding here.
+    () => decoder().decode(row).cause,
     (e: unknown) => {
       assert.ok(e instanceof StoredEventError, `expected StoredEventError, got ${String(e)}`);
       assert.equal(e.field, field);
@@ -67,6 +68,15 @@ describe('StoredEventDecoder', () => {
     rejectsField(withColumn(7, '{"kind":'), 'cause', /not JSON/);
     rejectsField(withColumn(7, '{"kind":"command","command":"x"}'), 'cause', /actor/);
     rejectsField(withColumn(8, '{"name":"a",'), 'data', /not JSON/);
+  });
+
+  it('parses the cause when first read, once, and serialises it with the envelope', () => {
+    const bad = decoder().decode(withColumn(7, '{"kind":'));
+    assert.equal(bad.seq, 7, 'a bad cause does not stop decoding the rest');
+    const good = decoder().decode(withColumn(7, JSON.stringify(TEST_CAUSE)));
+    assert.equal(good.cause, good.cause, 'parsed once');
+    assert.deepEqual(JSON.parse(JSON.stringify(good)).cause, TEST_CAUSE);
+    assert.deepEqual({ ...good }.cause, TEST_CAUSE);
   });
 
   it('leaves data that does not match its schema, or an unknown type, to the registry errors, with the seq', () => {
