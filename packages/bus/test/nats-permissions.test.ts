@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetStreamName } from '@netledger/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type TestNats } from '@netledger/testkit';
-import { ensureServiceStream, natsServerConfig, natsPermissions, NatsGrantError, provisionNatsCredentials, readNatsCredentials, replyInbox } from '../src/index.js';
+import { ensureServiceStream, natsServerConfig, natsPermissions, NatsGrantError, provisionNatsCredentials, readNatsCredentials, replyInbox, stackNatsUsers } from '../src/index.js';
 
 const POLICY_SUBJECT = 'netledger.policy.v1.PolicyDeleted.policy.default.web';
 const IDENTITY_SUBJECT = 'netledger.identity.v1.IdentityAllocated.identity.1000';
@@ -68,6 +70,28 @@ describe('natsPermissions (pure)', () => {
     assert.match(text, /nkey: "UABC"/);
     assert.match(text, /subscribe: \{ allow: \["_INBOX_S\.>"\] \}/);
     assert.doesNotMatch(text, /SU[A-Z2-7]{20}/);
+  });
+});
+
+describe('provisionNatsCredentials', () => {
+  it('keeps keys across runs, and keeps users added earlier (an agent with its node) in the server config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netledger-creds-'));
+    try {
+      const options = { dir: join(dir, 'credentials'), serverConfigFile: join(dir, 'nats.conf'), jetStreamStoreDir: join(dir, 'store') };
+      const first = provisionNatsCredentials({ ...options, users: stackNatsUsers(['node-a']) });
+      const agentFile = first.files.get('agent-node-a')!;
+      const agent = readNatsCredentials(agentFile);
+      assert.equal(agent.node, 'node-a');
+      assert.equal(statSync(agentFile).mode & 0o777, 0o600);
+      provisionNatsCredentials({ ...options, users: [{ user: 'alice', role: 'observer' }] });
+      assert.equal(readNatsCredentials(agentFile).nkeySeed, agent.nkeySeed, 'the agent kept its key');
+      const config = readFileSync(options.serverConfigFile, 'utf8');
+      assert.match(config, new RegExp(`nkey: "${agent.publicKey}".*"netledger\\.flows\\.node-a"`));
+      assert.match(config, /# alice \(observer\)/);
+      assert.throws(() => provisionNatsCredentials({ ...options, users: [{ user: '../x', role: 'subscriber' }] }), /user: expected letters/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -219,8 +219,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['credentials', 'add'],
     summary: 'issue NATS credentials to a new user (an external subscriber; --role observer to also read flows)',
     help: CREDENTIALS_ADD_HELP,
-    options: { role: { type: 'string' } },
-    run: ({ values, args, dataDir }) => credentialsAdd({ dataDir, name: args[0], role: str(values, 'role'), output: parseOutput(str(values, 'output')) }),
+    options: { role: { type: 'string' }, node: { type: 'string' } },
+    run: ({ values, args, dataDir }) =>
+      credentialsAdd({ dataDir, name: args[0], role: str(values, 'role'), node: str(values, 'node'), output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['credentials', 'list'],

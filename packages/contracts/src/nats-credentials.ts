@@ -30,6 +30,7 @@ export const NatsCredentialsSchema = Type.Object(
     nkeySeed: Type.String({ pattern: '^SU[A-Z2-7]{56}$', description: 'User NKEY seed (secret)' }),
     publicKey: Type.String({ pattern: '^U[A-Z2-7]{55}$', description: 'User NKEY public key, as the server knows it' }),
     inboxPrefix: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Prefix of the reply subjects this user may receive on' }),
+    node: Type.Optional(Type.String({ minLength: 1, description: "An agent's node: the only flows subject it may publish" })),
     servers: Type.Optional(Type.Array(Type.String(), { description: 'nats:// URLs, for convenience' })),
   },
   { additionalProperties: false },

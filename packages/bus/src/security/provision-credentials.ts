@@ -70,7 +70,7 @@ export function provisionNatsCredentials(options: ProvisionOptions): Provisioned
   }
   for (const [file, creds] of credentialsIn(options.dir)) {
     if (files.has(creds.user)) continue;
-    add({ user: creds.user, role: creds.role, ...(agentNode(creds) !== undefined ? { node: agentNode(creds)! } : {}) }, creds, file);
+    add({ user: creds.user, role: creds.role, ...(creds.node !== undefined ? { node: creds.node } : {}) }, creds, file);
   }
   writeAtomically(options.serverConfigFile, natsServerConfig(serverUsers, { jetStreamStoreDir: options.jetStreamStoreDir }), 0o644);
   return { files, serverConfigFile: options.serverConfigFile };
@@ -101,16 +101,11 @@ export function removeNatsCredentials(dir: string, user: string): boolean {
   return true;
 }
 
-// An agent's node is in its user name (`agent-<node>`), the one place it is recorded.
-function agentNode(creds: NatsCredentials): string | undefined {
-  return creds.role === 'agent' && creds.user.startsWith('agent-') ? creds.user.slice('agent-'.length) : undefined;
-}
-
 function reuse(file: string, spec: NatsUserSpec): NatsCredentials | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const creds = parseNatsCredentials(readFileSync(file, 'utf8'), file);
-    return creds.role === spec.role && creds.user === spec.user ? creds : undefined;
+    return creds.role === spec.role && creds.user === spec.user && creds.node === spec.node ? creds : undefined;
   } catch {
     // A damaged file is replaced: whoever held it gets the new one from the same path.
     return undefined;
@@ -128,6 +123,7 @@ function create(file: string, spec: NatsUserSpec): NatsCredentials {
     publicKey,
     // Unique per key, so no two users share an inbox they could read each other's replies on.
     inboxPrefix: `_INBOX_${publicKey.slice(1, 17)}`,
+    ...(spec.node !== undefined ? { node: spec.node } : {}),
   };
   writeAtomically(file, `${JSON.stringify(creds, null, 2)}\n`, 0o600);
   return creds;

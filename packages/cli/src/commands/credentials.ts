@@ -1,9 +1,10 @@
 import { credentialsIn, provisionNatsCredentials, removeNatsCredentials } from '@netledger/bus';
+import { NATS_ROLES, type NatsRole } from '@netledger/contracts';
 import { isAlive, readRunFiles, type DataDir } from '@netledger/runtime';
 import { CliError, UsageError } from '../cli-error.js';
 import { printJson, table, type OutputFormat } from '../output.js';
 
-export const CREDENTIALS_ADD_HELP = `Usage: netledger credentials add NAME [--role subscriber|observer|admin] [-o json]
+export const CREDENTIALS_ADD_HELP = `Usage: netledger credentials add NAME [--role ROLE] [--node NODE] [-o json]
 
 Issues NATS credentials to a new user, e.g. an external subscriber: writes
 DATA-DIR/credentials/NAME.json (an NKEY seed, mode 0600; hand it to the user) and adds the
@@ -13,6 +14,9 @@ An existing user keeps its key.
   --role subscriber  reads every service's events, publishes nothing, no flows (default)
   --role observer    a subscriber that may also read flows (netledger.flows.>)
   --role admin       everything
+  --role agent --node NODE   a node agent: reads events, publishes NODE's flows
+  --role service-identity|service-policy|service-lb   that service's relay
+The last two prepare a deployment's users (netledger up writes the local stack's own).
 Roles and their exact permissions: docs/security.md.`;
 
 export const CREDENTIALS_LIST_HELP = `Usage: netledger credentials list [-o json]
@@ -26,13 +30,12 @@ Revokes a user: deletes DATA-DIR/credentials/NAME.json and removes the user from
 config; a running nats-server reloads it and closes the user's connections. The stack's own
 users (identity, policy, lb, agent-<node>, observer, subscriber, admin) come back at the next up.`;
 
-const GRANTABLE = ['subscriber', 'observer', 'admin'] as const;
-type GrantableRole = (typeof GRANTABLE)[number];
 
 export interface CredentialsAddOptions {
   readonly dataDir: DataDir;
   readonly name: string | undefined;
   readonly role: string | undefined;
+  readonly node: string | undefined;
   readonly output: OutputFormat;
 }
 
@@ -40,17 +43,19 @@ export interface CredentialsAddOptions {
 export async function credentialsAdd(options: CredentialsAddOptions): Promise<number> {
   if (options.name === undefined) throw new UsageError('credentials add needs a user NAME');
   const role = options.role ?? 'subscriber';
-  if (!(GRANTABLE as readonly string[]).includes(role)) throw new UsageError(`--role ${role}: expected ${GRANTABLE.join(', ')}`);
+  if (!isNatsRole(role)) throw new UsageError(`--role ${role}: expected ${NATS_ROLES.join(', ')}`);
+  if ((role === 'agent') !== (options.node !== undefined)) throw new UsageError(role === 'agent' ? '--role agent needs --node NODE' : `--node: only for --role agent`);
   const { dataDir } = options;
   let file: string;
   try {
-    const done = provisionNatsCredentials({ dir: dataDir.credentials, users: [{ user: options.name, role: role as GrantableRole }], serverConfigFile: dataDir.natsAuthConfig, jetStreamStoreDir: dataDir.natsStore });
+    const spec = { user: options.name, role, ...(options.node !== undefined ? { node: options.node } : {}) };
+    const done = provisionNatsCredentials({ dir: dataDir.credentials, users: [spec], serverConfigFile: dataDir.natsAuthConfig, jetStreamStoreDir: dataDir.natsStore });
     file = done.files.get(options.name)!;
   } catch (e) {
     throw new CliError(`credentials add ${options.name}: ${(e as Error).message}`);
   }
   const reloaded = reloadNats(dataDir);
-  if (options.output === 'json') printJson({ user: options.name, role, file, reloaded });
+  if (options.output === 'json') printJson({ user: options.name, role, ...(options.node !== undefined ? { node: options.node } : {}), file, reloaded });
   else console.log(`${file}\n${reloaded ? 'nats-server reloaded its users' : 'no nats-server runs from this data dir: the user can connect after the next netledger up'}`);
   return 0;
 }
@@ -84,4 +89,8 @@ function reloadNats(dataDir: DataDir): boolean {
   if (!nats || !isAlive(nats.pid)) return false;
   process.kill(nats.pid, 'SIGHUP');
   return true;
+}
+
+function isNatsRole(s: string): s is NatsRole {
+  return (NATS_ROLES as readonly string[]).includes(s);
 }
