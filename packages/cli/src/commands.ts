@@ -17,6 +17,7 @@ import { history, HISTORY_HELP } from './commands/history.js';
 import { replay, REPLAY_HELP } from './commands/replay.js';
 import { diff, DIFF_HELP } from './commands/diff.js';
 import { credentialsAdd, credentialsList, credentialsRemove, CREDENTIALS_ADD_HELP, CREDENTIALS_LIST_HELP, CREDENTIALS_REMOVE_HELP } from './commands/credentials.js';
+import { logPrune, LOG_PRUNE_HELP } from './commands/log-prune.js';
 import { observe, OBSERVE_HELP } from './commands/observe.js';
 import { status, STATUS_HELP } from './commands/status.js';
 import { defaultNodeName, up, UP_HELP } from './commands/up.js';
@@ -236,6 +237,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: CREDENTIALS_REMOVE_HELP,
     options: {},
     run: ({ args, dataDir }) => credentialsRemove({ dataDir, name: args[0] }),
+  },
+  {
+    words: ['log', 'prune'],
+    summary: "retention: remove a service's events before a seq, keeping a marker audit verify starts from",
+    help: LOG_PRUNE_HELP,
+    options: { service: { type: 'string' }, before: { type: 'string' }, reason: { type: 'string' } },
+    run: ({ values, dataDir }) =>
+      logPrune({ dataDir, service: str(values, 'service'), before: str(values, 'before'), reason: str(values, 'reason'), output: parseOutput(str(values, 'output')) }),
   },
   {
     words: ['apply'],

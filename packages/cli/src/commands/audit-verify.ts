@@ -60,11 +60,16 @@ async function verifyService(dataDir: DataDir, service: ServiceName): Promise<Se
   }
 }
 
+/** Says where the chain starts when retention removed its beginning. */
+function pruned(r: { readonly prunedThrough?: number }): string {
+  return r.prunedThrough === undefined ? '' : ` (pruned through seq ${r.prunedThrough})`;
+}
+
 function printText(results: readonly ServiceVerification[], write: (text: string) => void): void {
   const rows = results.map((r) =>
     'error' in r
       ? [r.service, '-', '-', 'UNREADABLE']
-      : [r.service, String(r.events), String(r.lastSeq), r.ok ? 'ok' : `FAILED: ${r.problem?.kind ?? 'changed'} at seq ${r.problem?.seq ?? '?'}`],
+      : [r.service, String(r.events), String(r.lastSeq), `${r.ok ? 'ok' : `FAILED: ${r.problem?.kind ?? 'changed'} at seq ${r.problem?.seq ?? '?'}`}${pruned(r)}`],
   );
   write(table(['SERVICE', 'EVENTS', 'LAST SEQ', 'RESULT'], rows));
   for (const r of results) {
