@@ -26,8 +26,8 @@ export class FlowWindow {
     if (!pinDir) return new FlowWindow(undefined, 0n);
     try {
       const telemetry = openDatapathTelemetry(pinDir);
-      const flows = telemetry.readFlows();
-      return new FlowWindow(telemetry, flows.at(-1)?.seq ?? 0n);
+      // The ring's head seq is one map lookup; reading the ring to find it was 8,192.
+      return new FlowWindow(telemetry, telemetry.headSeq());
     } catch {
       return new FlowWindow(undefined, 0n);
     }
