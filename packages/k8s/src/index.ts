@@ -19,6 +19,8 @@ export { createInformerSources, type InformerSourcesOptions } from './informer-c
 export type { SourceLogger } from './informer-object-source.js';
 export type { KubeClient, KubeManifest, ApplyResult, DeleteResult, ObjectRef, KubeTable, ObjectQuery } from './kube-client.js';
 export { createKubeClient, LAST_APPLIED_ANNOTATION, type KubeClientOptions } from './http-kube-client.js';
+export type { KubeWriteClient, WriteDeleteResult } from './kube-write-client.js';
+export { createKubeWriteClient, type KubeWriteClientOptions } from './http-kube-write-client.js';
 export {
   KUBE_RESOURCES,
   apiVersionOf,
@@ -33,8 +35,12 @@ export { readManifests } from './read-manifests.js';
 export { createMergePatch, applyMergePatch, jsonEqual } from './merge-patch.js';
 export { humanAge } from './human-age.js';
 export {
+  KubeAlreadyExistsError,
   KubeApiError,
   KubeConfigError,
+  KubeConflictError,
+  KubeNotFoundError,
+  type KubeObjectName,
   KubeConnectionError,
   KubeObjectError,
   ManifestError,

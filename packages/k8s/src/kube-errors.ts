@@ -41,6 +41,62 @@ export class KubeApiError extends Error {
   }
 }
 
+/** The object a write was about, as its errors name it. */
+export interface KubeObjectName {
+  /** Resource with its group, as kubectl names it (`pod`, `deployment.apps`). */
+  readonly resource: string;
+  /** Undefined for cluster-scoped kinds. */
+  readonly namespace: string | undefined;
+  readonly name: string;
+}
+
+/** A write found no such object (404). `object` names it; the message is the server's. */
+export class KubeNotFoundError extends KubeApiError {
+  constructor(
+    readonly object: KubeObjectName,
+    from: KubeApiError,
+  ) {
+    super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
+    this.name = 'KubeNotFoundError';
+  }
+}
+
+/** A create found the name taken (409 AlreadyExists). */
+export class KubeAlreadyExistsError extends KubeApiError {
+  constructor(
+    readonly object: KubeObjectName,
+    from: KubeApiError,
+  ) {
+    super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
+    this.name = 'KubeAlreadyExistsError';
+  }
+}
+
+/**
+ * A write lost a race (409 Conflict): a stale resourceVersion, or a precondition (uid) that no
+ * longer holds. `preconditionFailed` tells the second apart.
+ */
+export class KubeConflictError extends KubeApiError {
+  readonly preconditionFailed: boolean;
+
+  constructor(
+    readonly object: KubeObjectName,
+    from: KubeApiError,
+  ) {
+    super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
+    this.name = 'KubeConflictError';
+    // The Status has no reason of its own for it; the API server words it this way.
+    this.preconditionFailed = /^Precondition failed/i.test(from.message);
+  }
+}
+
+/** The typed error for an API answer about `object`, or `e` itself when none fits. */
+export function objectError(e: KubeApiError, object: KubeObjectName): KubeApiError {
+  if (e.statusCode === 404) return new KubeNotFoundError(object, e);
+  if (e.statusCode === 409) return e.reason === 'AlreadyExists' ? new KubeAlreadyExistsError(object, e) : new KubeConflictError(object, e);
+  return e;
+}
+
 /** A kind, resource name or short name that netledger does not handle. */
 export class UnsupportedKindError extends Error {
   constructor(

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import fetch, { type RequestInit } from 'node-fetch';
 import { KubeApiError, KubeConfigError, KubeConnectionError } from './kube-errors.js';
@@ -11,21 +13,45 @@ export interface KubeRequest {
   readonly signal?: AbortSignal;
 }
 
+/** Options of a KubeHttp. */
+export interface KubeHttpOptions {
+  /** Per request (default 30 s). */
+  readonly timeoutMs?: number;
+  /**
+   * Reuse connections across requests (one keep-alive agent, closed by `close()`). client-node
+   * makes a new agent, so a new connection and TLS handshake, for every request; writers
+   * sending many small requests (the controllers) want to keep theirs.
+   */
+  readonly keepAlive?: boolean;
+}
+
 /**
  * Plain JSON requests to the API server of a kubeconfig, with its TLS and credentials
- * (client-node's `applyToFetchOptions`). Used instead of the generated typed clients so that
- * objects arrive exactly as the server sent them, the same shape a watch delivers.
+ * (client-node's `applyToFetchOptions`, asked per request so refreshed tokens are used). Used
+ * instead of the generated typed clients so that objects arrive exactly as the server sent
+ * them, the same shape a watch delivers.
  */
 export class KubeHttp {
   readonly server: string;
+  private readonly timeoutMs: number;
+  private readonly keepAlive: boolean;
+  private agent: HttpAgent | undefined;
 
   constructor(
     private readonly kc: KubeConfig,
-    private readonly timeoutMs = 30_000,
+    options: KubeHttpOptions = {},
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new KubeConfigError('given', 'has no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.keepAlive = options.keepAlive ?? false;
+  }
+
+  /** Closes the kept-alive connections; later requests open new ones. */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   /** Sends one request; a 2xx answer's JSON body is returned, anything else throws. */
@@ -33,6 +59,7 @@ export class KubeHttp {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const init: RequestInit = await this.kc.applyToFetchOptions({});
+    if (this.keepAlive) init.agent = await this.sharedAgent();
     init.method = method;
     init.timeout = this.timeoutMs;
     // node-fetch's types predate the global AbortSignal; the runtime check accepts it.
@@ -57,6 +84,17 @@ export class KubeHttp {
     const body = parseJson(text);
     if (status >= 200 && status < 300) return body as T;
     throw apiError(method, path, status, statusText, body, text);
+  }
+
+  /** The keep-alive agent, made on first use with the kubeconfig's TLS material. */
+  private async sharedAgent(): Promise<HttpAgent> {
+    if (this.agent) return this.agent;
+    if (!this.server.startsWith('https:')) return (this.agent = new HttpAgent({ keepAlive: true }));
+    const tls: RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(tls);
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = tls;
+    this.agent ??= new HttpsAgent({ keepAlive: true, ca, cert, key, pfx, passphrase, rejectUnauthorized, servername });
+    return this.agent;
   }
 }
 

@@ -67,6 +67,8 @@ export interface BlockingProxy {
   /** `GET /api/v1/pods?limit=500…` for every request passed on, in order. */
   readonly requests: string[];
   bookmarks(): number;
+  /** Client connections accepted so far. */
+  connections(): number;
   block(): void;
   unblock(): void;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ export interface BlockingProxy {
 export async function startProxy(targetPort: number, dir: string): Promise<BlockingProxy> {
   let blocked = false;
   let bookmarks = 0;
+  let connections = 0;
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   const track = (s: Socket): void => {
@@ -83,6 +86,7 @@ export async function startProxy(targetPort: number, dir: string): Promise<Block
     s.on('error', () => s.destroy());
   };
   const server: Server = createServer((client) => {
+    connections++;
     track(client);
     if (blocked) {
       client.destroy();
@@ -109,6 +113,7 @@ export async function startProxy(targetPort: number, dir: string): Promise<Block
     kubeconfigPath,
     requests,
     bookmarks: () => bookmarks,
+    connections: () => connections,
     block() {
       blocked = true;
       for (const s of sockets) s.destroy();
