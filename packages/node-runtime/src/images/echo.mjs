@@ -51,13 +51,13 @@ for (const { proto, port } of parsePorts(process.env.NL_PORTS ?? '')) {
   servers.push(proto === 'tcp' ? await serveTcp(port) : await serveUdp(port));
   process.stdout.write(`listening ${proto}:${port}\n`);
 }
-process.stdout.write('ready\n');
-
 const stop = () => {
   for (const s of servers) s.close();
   process.exit(0);
 };
+// Handlers before `ready`: a SIGTERM right after it must still exit with code 0.
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // Nothing else keeps a port-less echo pod alive.
 if (servers.length === 0) setInterval(() => undefined, 1 << 30);
+process.stdout.write('ready\n');
