@@ -2,6 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import type { DataDir } from '@netledger/runtime';
 
+// A larger young generation: replaying a log (a service's start, an agent's bootstrap) builds
+// a state that lives, and with V8's default 16 MiB semi-spaces each scavenge copied it again.
+// Measured on a 1,000,000-event identity log: 73-75k events/s by default, 86-91k with 64 MiB.
+// V8 grows the young generation up to this only under allocation pressure.
+const V8_FLAGS = ['--max-semi-space-size=64'] as const;
+
 /** One child the supervisor runs: a netledger process started with node and tsx. */
 export interface ChildSpec {
   readonly name: string;
@@ -65,7 +71,7 @@ export class Supervisor {
   private spawn(r: Running): void {
     mkdirSync(this.dataDir.logs, { recursive: true });
     const out = openSync(this.dataDir.logFile(r.spec.name), 'a');
-    const child = spawn(process.execPath, ['--import', this.tsxLoader, r.spec.script, ...r.spec.args, '--exit-with-parent'], {
+    const child = spawn(process.execPath, [...V8_FLAGS, '--import', this.tsxLoader, r.spec.script, ...r.spec.args, '--exit-with-parent'], {
       stdio: ['ignore', out, out],
       detached: true,
     });
