@@ -4,28 +4,16 @@ import { UsageError } from '../cli-error.js';
 export type ObserveOutput = 'compact' | 'json' | 'table';
 
 /** The flags of `netledger observe`, as parsed from the command line (strings as given). */
-export interface ObserveFlags {
-  readonly fromPod?: string;
-  readonly toPod?: string;
-  readonly pod?: string;
-  readonly namespace?: string;
-  readonly fromLabel?: string;
-  readonly toLabel?: string;
-  readonly fromIp?: string;
-  readonly toIp?: string;
-  readonly port?: string;
-  readonly protocol?: string;
-  readonly verdict?: string;
-  readonly dropReason?: string;
-  readonly service?: string;
-  readonly node?: string;
+export type ObserveFlags = {
+  /** One flag per FlowFilter field, named after it (`--from-pod` is fromPod). */
+  readonly [K in keyof FlowFilter]?: string;
+} & {
   readonly last?: string;
-  readonly since?: string;
   readonly follow: boolean;
   readonly output?: string;
   readonly printNodeName: boolean;
   readonly waitMs?: string;
-}
+};
 
 /** What observe does, validated and defaulted once. */
 export interface ObservePlan {
