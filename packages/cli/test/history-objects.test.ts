@@ -10,7 +10,7 @@ import { createInformerSources, createKubeClient, type KubeClient, type KubeMani
 import { startLocalApiServer, type LocalApiServer } from '@netledger/kube-apiserver';
 import { LbDomain } from '@netledger/lb-service';
 import { DataDir, parseServiceArgs, runService, type RunningService, type ServiceDomain } from '@netledger/runtime';
-import { startNats, type TestNats } from '@netledger/testkit';
+import { startNats, type TestNats, waitFor } from '@netledger/testkit';
 import { openServiceLog } from '../src/commands/open-logs.js';
 import { objectHistory, type ObjectChange } from '../src/history/object-history.js';
 import { replayService } from '../src/history/replay-service.js';
@@ -45,15 +45,6 @@ const slice = {
   endpoints: [{ addresses: ['10.0.1.11'], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'node-a', targetRef: { kind: 'Pod', namespace: 'shop', name: 'web-1' } }],
 } as unknown as KubeManifest;
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 3000; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('history of endpoints, identities and services from the running services', () => {
   let root: string;
   let api: LocalApiServer;
@@ -66,7 +57,7 @@ describe('history of endpoints, identities and services from the running service
   const history = (service: ServiceName, stream: string): Promise<ObjectChange[]> => objectHistory(logs.get(service)!, serviceView(service), stream);
   /** Waits until the object's last change satisfies `done` (the service decided what the test changed). */
   const changed = (service: ServiceName, stream: string, done: (last: ObjectChange) => boolean): Promise<ObjectChange[]> =>
-    until(`${stream} in the ${service} log`, async () => {
+    waitFor(`${stream} in the ${service} log`, async () => {
       const changes = await history(service, stream);
       const last = changes.at(-1);
       return last && done(last) ? changes : undefined;

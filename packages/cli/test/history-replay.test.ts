@@ -9,7 +9,7 @@ import { createInformerSources, createKubeClient, type KubeClient, type KubeMani
 import { startLocalApiServer, type LocalApiServer } from '@netledger/kube-apiserver';
 import { PolicyDomain } from '@netledger/policy-service';
 import { DataDir, parseServiceArgs, runService, type RunningService } from '@netledger/runtime';
-import { netledgerCli, startNats, type TestNats } from '@netledger/testkit';
+import { netledgerCli, startNats, type TestNats, waitFor } from '@netledger/testkit';
 import { openServiceLog } from '../src/commands/open-logs.js';
 import { objectHistory } from '../src/history/object-history.js';
 import { replayService } from '../src/history/replay-service.js';
@@ -38,15 +38,6 @@ interface Recorded {
   readonly objects: Map<string, unknown>;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 3000; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('history, replay and diff over a running policy service', () => {
   let root: string;
   let api: LocalApiServer;
@@ -61,7 +52,7 @@ describe('history, replay and diff over a running policy service', () => {
 
   /** Waits until the service decided the change, then records its state with its log's head. */
   async function record(decided: () => boolean, what: string): Promise<void> {
-    await until(what, () => (decided() ? true : undefined));
+    await waitFor(what, () => (decided() ? true : undefined));
     await domain.idle();
     const head = await log.head();
     const [last] = await log.readAll(head.lastSeq, { limit: 1 });

@@ -5,3 +5,4 @@ export { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries
 export { PostgresNotInstalledError, PostgresStartError } from './postgres-errors.js';
 export { startNats, type TestNats, type StartNatsOptions } from './nats.js';
 export { netledgerCli, missingStackCapability, upTestStack, NETLEDGER_BIN, type CliRun, type TestStackOptions } from './netledger-cli.js';
+export { waitFor } from './wait-for.js';
