@@ -1,5 +1,6 @@
-import { createNetledgerRegistry, type EventEnvelope, type ServiceName } from '@netledger/contracts';
+import type { EventEnvelope } from '@netledger/contracts';
 import { parsePolicy } from '@netledger/policy-engine';
+import { BenchEvents } from '../bench-events.js';
 
 /** The size of a cluster the agent is fed without the services. */
 export interface SyntheticClusterSize {
@@ -29,8 +30,8 @@ const FIRST_CLUSTER_IDENTITY = 256;
  */
 export class SyntheticCluster {
   readonly size: SyntheticClusterSize;
-  readonly #registry = createNetledgerRegistry();
-  readonly #seq = new Map<ServiceName, number>();
+  // A fixed time: the generated cluster is the same on every run.
+  readonly #events = new BenchEvents(() => '2025-01-01T00:00:00.000Z');
   #revision = 0;
 
   constructor(size: SyntheticClusterSize = SYNTHETIC_DEFAULTS) {
@@ -39,11 +40,11 @@ export class SyntheticCluster {
 
   *bootstrap(): Generator<EventEnvelope> {
     for (const [i, name] of RESERVED.entries()) {
-      yield this.#envelope('identity', `identity/${i + 1}`, 'IdentityAllocated', { id: i + 1, scope: 'reserved', labels: [`reserved:${name}`] });
+      yield this.#events.envelope('identity', `identity/${i + 1}`, 'IdentityAllocated', { id: i + 1, scope: 'reserved', labels: [`reserved:${name}`] });
     }
     for (let a = 0; a < this.size.apps; a++) {
       const id = FIRST_CLUSTER_IDENTITY + a;
-      yield this.#envelope('identity', `identity/${id}`, 'IdentityAllocated', { id, scope: 'cluster', labels: identityLabels(this.#namespace(a), `app-${a}`) });
+      yield this.#events.envelope('identity', `identity/${id}`, 'IdentityAllocated', { id, scope: 'cluster', labels: identityLabels(this.#namespace(a), `app-${a}`) });
     }
     for (let a = 0; a < this.size.apps; a++) yield this.#policy(a);
     for (let i = 0; i < this.size.endpoints; i++) yield this.#endpoint(i);
@@ -57,7 +58,7 @@ export class SyntheticCluster {
   /** Service `s` (ids from 1) with one ClusterIP frontend on port 80. */
   service(s: number): EventEnvelope {
     const serviceId = s + 1;
-    return this.#envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'ServiceUpserted', {
+    return this.#events.envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'ServiceUpserted', {
       serviceId,
       namespace: this.#namespace(s),
       name: `svc-${s}`,
@@ -71,7 +72,7 @@ export class SyntheticCluster {
 
   /** Endpoint `i` as a backend of service `s` (backend ids from 1). */
   backend(s: number, i: number): EventEnvelope {
-    return this.#envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'BackendAdded', {
+    return this.#events.envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'BackendAdded', {
       serviceId: s + 1,
       backendId: i + 1,
       portName: 'http',
@@ -84,13 +85,13 @@ export class SyntheticCluster {
   }
 
   backendRemoved(s: number, i: number): EventEnvelope {
-    return this.#envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'BackendRemoved', { serviceId: s + 1, backendId: i + 1, portName: 'http' });
+    return this.#events.envelope('lb', `service/${this.#namespace(s)}/svc-${s}`, 'BackendRemoved', { serviceId: s + 1, backendId: i + 1, portName: 'http' });
   }
 
   #endpoint(i: number): EventEnvelope {
     const a = i % this.size.apps;
     const namespace = this.#namespace(a);
-    return this.#envelope('identity', `endpoint/${namespace}/pod-${i}`, 'EndpointUpserted', {
+    return this.#events.envelope('identity', `endpoint/${namespace}/pod-${i}`, 'EndpointUpserted', {
       namespace,
       pod: `pod-${i}`,
       uid: `uid-${i}`,
@@ -124,7 +125,7 @@ export class SyntheticCluster {
     });
     if (!parsed.ok) throw new Error(`agent bench: policy app-${a} rejected: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     const revision = ++this.#revision;
-    return this.#envelope('policy', `policy/${namespace}/app-${a}`, 'PolicyAccepted', {
+    return this.#events.envelope('policy', `policy/${namespace}/app-${a}`, 'PolicyAccepted', {
       kind: 'NetworkPolicy',
       namespace,
       name: `app-${a}`,
@@ -143,22 +144,7 @@ export class SyntheticCluster {
     return `node-${Math.floor(i / this.size.endpointsPerNode)}`;
   }
 
-  #envelope(service: ServiceName, stream: string, type: string, data: unknown): EventEnvelope {
-    const seq = (this.#seq.get(service) ?? 0) + 1;
-    this.#seq.set(service, seq);
-    return this.#registry.decode({
-      id: `${service}-${seq}`,
-      service,
-      stream,
-      version: 1,
-      seq,
-      type,
-      schemaVersion: 1,
-      time: '2025-01-01T00:00:00.000Z',
-      cause: { kind: 'command', command: 'bench', actor: 'bench' },
-      data,
-    });
-  }
+
 }
 
 /** Endpoint `i`'s address, in 10.128.0.0/9. */

@@ -1,7 +1,7 @@
-import { createNetledgerRegistry, type EventEnvelope, type ServiceName } from '@netledger/contracts';
 import { IP_PROTOCOL, POLICY_PREFIX, policyRuleId, type DatapathMaps } from '@netledger/datapath';
 import { FlowContext } from '@netledger/node-agent';
 import { parsePolicy } from '@netledger/policy-engine';
+import { BenchEvents } from '../bench-events.js';
 import { BENCH_IDENTITY, CLUSTER_IP_PORT, MEASURED_SERVICE_IP } from '../datapath/bench-datapath-state.js';
 import type { BenchNetwork, BenchPod } from '../datapath/bench-network.js';
 import { ObserveBenchError } from './observe-bench-error.js';
@@ -34,25 +34,8 @@ type IdentityScope = 'reserved' | 'cluster' | 'cidr';
  * writes into the maps.
  */
 export function observeBenchCluster(net: BenchNetwork, targetPort: number): ObserveBenchCluster {
-  const registry = createNetledgerRegistry();
-  const seqs = new Map<ServiceName, number>();
-  const envelope = (service: ServiceName, stream: string, type: string, data: unknown): EventEnvelope => {
-    const seq = (seqs.get(service) ?? 0) + 1;
-    seqs.set(service, seq);
-    // Through the registry, so events that drift from the schemas fail here, not silently in the context.
-    return registry.decode({
-      id: `${service}-${seq}`,
-      service,
-      stream,
-      version: 1,
-      seq,
-      type,
-      schemaVersion: 1,
-      time: new Date().toISOString(),
-      cause: { kind: 'command', command: 'bench', actor: 'bench' },
-      data,
-    });
-  };
+  const events = new BenchEvents();
+  const envelope = events.envelope.bind(events);
   const identities = new Map<number, { readonly id: number; readonly scope: IdentityScope; readonly labels: readonly string[] }>();
   const context = new FlowContext(identities);
   const identity = (id: number, scope: IdentityScope, labels: readonly string[]): void => {
