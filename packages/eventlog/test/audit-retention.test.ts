@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import {
   LogImportError,
   PrunedHistoryError,
@@ -14,12 +12,12 @@ import {
   openSqliteEventLog,
   openSqliteStoredEvents,
   storedEvents,
-  verifyLog,
   type EventLog,
   type LogVerification,
   type StoredEventSource,
 } from '@netledger/eventlog';
 import { createTempDir, startPostgres, type PostgresServer, type TempDir } from '@netledger/testkit';
+import { tamperPostgres, tamperSqlite, verifyAndClose } from './audit-fixtures.js';
 import { created, renamed, widgetRegistryV1 } from './widget-events.js';
 
 // Verification after retention: a log of 10 events pruned before seq 5 (a snapshot at seq 6),
@@ -35,13 +33,8 @@ async function fillAndPrune(log: EventLog): Promise<void> {
   assert.equal(marker.throughSeq, 4);
 }
 
-async function verify(source: StoredEventSource): Promise<LogVerification> {
-  try {
-    return await verifyLog(source, { pageSize: 2 });
-  } finally {
-    await source.close();
-  }
-}
+// Pages smaller than the log, so the marker check meets page boundaries.
+const verify = (source: StoredEventSource): Promise<LogVerification> => verifyAndClose(source, { pageSize: 2 });
 
 function pick(v: LogVerification): [boolean, string | undefined, number | undefined] {
   return [v.ok, v.problem?.kind, v.problem?.seq];
@@ -69,15 +62,6 @@ describe('verifyLog after retention, SQLite', () => {
     return file;
   }
 
-  function tamper(file: string, ...statements: string[]): void {
-    const db = new Database(file);
-    try {
-      for (const s of statements) db.prepare(s).run();
-    } finally {
-      db.close();
-    }
-  }
-
   it('a pruned log verifies from its marker', async () => {
     const v = await verify(openSqliteStoredEvents(await prunedLog()));
     assert.deepEqual([v.ok, v.events, v.lastSeq, v.prunedThrough, v.failures], [true, 6, 10, 4, 0], JSON.stringify(v.problem));
@@ -85,13 +69,13 @@ describe('verifyLog after retention, SQLite', () => {
 
   it('names an event changed after the prune', async () => {
     const file = await prunedLog();
-    tamper(file, `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 7`);
+    tamperSqlite(file, `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 7`);
     assert.deepEqual(pick(await verify(openSqliteStoredEvents(file))), [false, 'changed', 7]);
   });
 
   it('names the first kept event when it was changed, saying it does not chain from the marker', async () => {
     const file = await prunedLog();
-    tamper(file, `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 5`);
+    tamperSqlite(file, `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 5`);
     const v = await verify(openSqliteStoredEvents(file));
     assert.deepEqual(pick(v), [false, 'changed', 5]);
     assert.match(v.problem?.detail ?? '', /retention marker/);
@@ -99,7 +83,7 @@ describe('verifyLog after retention, SQLite', () => {
 
   it('names rows removed after the marker without moving it', async () => {
     const file = await prunedLog();
-    tamper(file, 'DELETE FROM events WHERE seq <= 6');
+    tamperSqlite(file, 'DELETE FROM events WHERE seq <= 6');
     const v = await verify(openSqliteStoredEvents(file));
     assert.deepEqual(pick(v), [false, 'removed', 5]);
     assert.match(v.problem?.detail ?? '', /events 5\.\.6 are missing after the retention marker/);
@@ -107,17 +91,17 @@ describe('verifyLog after retention, SQLite', () => {
 
   it('reports a marker whose hash was changed, a marker moved past the rows, and a marker deleted', async () => {
     const changed = await prunedLog();
-    tamper(changed, `UPDATE retention SET through_hash = '${'e'.repeat(64)}'`);
+    tamperSqlite(changed, `UPDATE retention SET through_hash = '${'e'.repeat(64)}'`);
     const v = await verify(openSqliteStoredEvents(changed));
     assert.deepEqual(pick(v), [false, 'changed', 5]);
     assert.match(v.problem?.detail ?? '', /does not chain from the retention marker/);
 
     const moved = await prunedLog();
-    tamper(moved, 'UPDATE retention SET through_seq = 6');
+    tamperSqlite(moved, 'UPDATE retention SET through_seq = 6');
     assert.deepEqual(pick(await verify(openSqliteStoredEvents(moved))), [false, 'changed', 7], 'row 7 does not chain from a marker claiming seq 6');
 
     const deleted = await prunedLog();
-    tamper(deleted, 'DELETE FROM retention');
+    tamperSqlite(deleted, 'DELETE FROM retention');
     assert.deepEqual(pick(await verify(openSqliteStoredEvents(deleted))), [false, 'removed', 1]);
   });
 
@@ -174,31 +158,21 @@ describe('verifyLog after retention, PostgreSQL', () => {
     return server.connectionString;
   }
 
-  async function tamper(url: string, schema: string, ...statements: string[]): Promise<void> {
-    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      for (const s of statements) await client.query(s);
-    } finally {
-      await client.end();
-    }
-  }
-
   it('a pruned log verifies from its marker; a change after it, rows removed past it and a changed marker are named', async () => {
     const url = await prunedLog('pruned');
     const v = await verify(openPostgresStoredEvents(url, 'pruned'));
     assert.deepEqual([v.ok, v.events, v.lastSeq, v.prunedThrough], [true, 6, 10, 4], JSON.stringify(v.problem));
 
     await prunedLog('changed');
-    await tamper(url, 'changed', `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 8`);
+    await tamperPostgres(url, 'changed', `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 8`);
     assert.deepEqual(pick(await verify(openPostgresStoredEvents(url, 'changed'))), [false, 'changed', 8]);
 
     await prunedLog('removed');
-    await tamper(url, 'removed', 'DELETE FROM events WHERE seq = 5');
+    await tamperPostgres(url, 'removed', 'DELETE FROM events WHERE seq = 5');
     assert.deepEqual(pick(await verify(openPostgresStoredEvents(url, 'removed'))), [false, 'removed', 5]);
 
     await prunedLog('marker');
-    await tamper(url, 'marker', `UPDATE retention SET through_hash = '${'e'.repeat(64)}'`);
+    await tamperPostgres(url, 'marker', `UPDATE retention SET through_hash = '${'e'.repeat(64)}'`);
     assert.deepEqual(pick(await verify(openPostgresStoredEvents(url, 'marker'))), [false, 'changed', 5]);
   });
 });

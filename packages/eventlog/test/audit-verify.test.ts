@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import {
   GENESIS_HASH,
   openPostgresEventLog,
@@ -14,6 +12,7 @@ import {
   type LogVerification,
 } from '@netledger/eventlog';
 import { createTempDir, startPostgres, type PostgresServer, type TempDir } from '@netledger/testkit';
+import { tamperPostgres, tamperSqlite, verifyAndClose } from './audit-fixtures.js';
 import { created, renamed, widgetRegistryV1 } from './widget-events.js';
 
 let dir: TempDir | undefined;
@@ -48,23 +47,8 @@ async function fill(log: EventLog): Promise<void> {
   await log.saveSnapshot({ name: 'widgets', projectionVersion: 1, seq: 5, state: { count: 3 } });
 }
 
-async function verifySqlite(file: string, pageSize?: number): Promise<LogVerification> {
-  const source = openSqliteStoredEvents(file);
-  try {
-    return await verifyLog(source, pageSize ? { pageSize } : {});
-  } finally {
-    await source.close();
-  }
-}
-
-function tamper(file: string, ...statements: string[]): void {
-  const db = new Database(file);
-  try {
-    for (const s of statements) db.prepare(s).run();
-  } finally {
-    db.close();
-  }
-}
+const verifySqlite = (file: string, pageSize?: number): Promise<LogVerification> => verifyAndClose(openSqliteStoredEvents(file), pageSize ? { pageSize } : {});
+const tamper = tamperSqlite;
 
 const SWAP_3_AND_6 = ['UPDATE events SET seq = -1 WHERE seq = 3', 'UPDATE events SET seq = 3 WHERE seq = 6', 'UPDATE events SET seq = 6 WHERE seq = -1'];
 
@@ -172,24 +156,7 @@ describe('verifyLog on PostgreSQL', () => {
     return server.connectionString;
   }
 
-  async function verifyPg(url: string, schema: string): Promise<LogVerification> {
-    const source = openPostgresStoredEvents(url, schema);
-    try {
-      return await verifyLog(source, { pageSize: 4 });
-    } finally {
-      await source.close();
-    }
-  }
-
-  async function tamperPg(url: string, schema: string, ...statements: string[]): Promise<void> {
-    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-    await client.connect();
-    try {
-      for (const s of statements) await client.query(s);
-    } finally {
-      await client.end();
-    }
-  }
+  const verifyPg = (url: string, schema: string): Promise<LogVerification> => verifyAndClose(openPostgresStoredEvents(url, schema), { pageSize: 4 });
 
   it('an untouched log verifies', async () => {
     const url = await pgLog('untouched');
@@ -199,15 +166,15 @@ describe('verifyLog on PostgreSQL', () => {
 
   it('names an updated, a deleted and a swapped event', async () => {
     const url = await pgLog('changed');
-    await tamperPg(url, 'changed', `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 2`);
+    await tamperPostgres(url, 'changed', `UPDATE events SET data = '{"name":"evil"}' WHERE seq = 2`);
     assert.deepEqual(pick(await verifyPg(url, 'changed')), ['changed', 2]);
 
     const url2 = await pgLog('removed');
-    await tamperPg(url2, 'removed', 'DELETE FROM events WHERE seq = 8');
+    await tamperPostgres(url2, 'removed', 'DELETE FROM events WHERE seq = 8');
     assert.deepEqual(pick(await verifyPg(url2, 'removed')), ['removed', 8]);
 
     const url3 = await pgLog('reordered');
-    await tamperPg(url3, 'reordered', ...SWAP_3_AND_6);
+    await tamperPostgres(url3, 'reordered', ...SWAP_3_AND_6);
     assert.deepEqual(pick(await verifyPg(url3, 'reordered')), ['reordered', 3]);
   });
 });
