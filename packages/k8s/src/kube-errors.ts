@@ -50,44 +50,30 @@ export interface KubeObjectName {
   readonly name: string;
 }
 
-/** A write found no such object (404). `object` names it; the message is the server's. */
-export class KubeNotFoundError extends KubeApiError {
+/** An API error answer about one object, re-thrown with the object named. */
+abstract class KubeObjectApiError extends KubeApiError {
   constructor(
     readonly object: KubeObjectName,
     from: KubeApiError,
   ) {
     super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
-    this.name = 'KubeNotFoundError';
+    this.name = new.target.name;
   }
 }
 
+/** A write found no such object (404). `object` names it; the message is the server's. */
+export class KubeNotFoundError extends KubeObjectApiError {}
+
 /** A create found the name taken (409 AlreadyExists). */
-export class KubeAlreadyExistsError extends KubeApiError {
-  constructor(
-    readonly object: KubeObjectName,
-    from: KubeApiError,
-  ) {
-    super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
-    this.name = 'KubeAlreadyExistsError';
-  }
-}
+export class KubeAlreadyExistsError extends KubeObjectApiError {}
 
 /**
  * A write lost a race (409 Conflict): a stale resourceVersion, or a precondition (uid) that no
  * longer holds. `preconditionFailed` tells the second apart.
  */
-export class KubeConflictError extends KubeApiError {
-  readonly preconditionFailed: boolean;
-
-  constructor(
-    readonly object: KubeObjectName,
-    from: KubeApiError,
-  ) {
-    super(from.method, from.path, from.statusCode, from.reason, from.message, from.causes);
-    this.name = 'KubeConflictError';
-    // The Status has no reason of its own for it; the API server words it this way.
-    this.preconditionFailed = /^Precondition failed/i.test(from.message);
-  }
+export class KubeConflictError extends KubeObjectApiError {
+  // The Status has no reason of its own for it; the API server words it this way.
+  readonly preconditionFailed = /^Precondition failed/i.test(this.message);
 }
 
 /** The typed error for an API answer about `object`, or `e` itself when none fits. */
