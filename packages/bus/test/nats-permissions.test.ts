@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type TestNats } from '@netledger/testkit';
-import { ensureServiceStream, natsServerConfig, natsPermissions, NatsGrantError, provisionNatsCredentials, readNatsCredentials, replyInbox, stackNatsUsers } from '../src/index.js';
+import { ensureServiceStream, natsServerConfig, natsPermissions, NatsGrantError, provisionNatsCredentials, readNatsCredentials, removeNatsCredentials, replyInbox, stackNatsUsers } from '../src/index.js';
 
 const POLICY_SUBJECT = 'netledger.policy.v1.PolicyDeleted.policy.default.web';
 const IDENTITY_SUBJECT = 'netledger.identity.v1.IdentityAllocated.identity.1000';
@@ -99,6 +99,9 @@ describe('provisionNatsCredentials', () => {
       assert.match(config, new RegExp(`nkey: "${agent.publicKey}".*"netledger\\.flows\\.node-a"`));
       assert.match(config, /# alice \(observer\)/);
       assert.throws(() => provisionNatsCredentials({ ...options, users: [{ user: '../x', role: 'subscriber' }] }), /user: expected letters/);
+      assert.throws(() => removeNatsCredentials(options.dir, '../nats'), /user: expected letters/);
+      assert.equal(removeNatsCredentials(options.dir, 'alice'), true);
+      assert.equal(removeNatsCredentials(options.dir, 'alice'), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

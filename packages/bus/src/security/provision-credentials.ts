@@ -44,6 +44,10 @@ export function stackNatsUsers(nodes: readonly string[]): NatsUserSpec[] {
 /** A user name is a file name and a log label: letters, digits, '.', '_' and '-'. */
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+function checkUserName(user: string): void {
+  if (!USER_NAME.test(user)) throw new NatsCredentialsError(user, 'user', 'expected letters, digits, ".", "_" or "-" (up to 63)');
+}
+
 /**
  * Writes a credentials file per user (an NKEY seed, mode 0600) and the server's authorization
  * config. A user whose file exists with the same role keeps its key, so restarting a stack does
@@ -63,14 +67,18 @@ export function provisionNatsCredentials(options: ProvisionOptions): Provisioned
       permissions: natsPermissions({ role: spec.role, inboxPrefix: creds.inboxPrefix, ...(spec.node !== undefined ? { node: spec.node } : {}) }),
     });
   };
+  // Every file is read once: the users asked for reuse theirs, the others stay as they are.
+  const existing = new Map([...credentialsIn(options.dir)].map(([file, creds]) => [creds.user, { file, creds }]));
   for (const spec of options.users) {
-    if (!USER_NAME.test(spec.user)) throw new NatsCredentialsError(spec.user, 'user', 'expected letters, digits, ".", "_" or "-" (up to 63)');
+    checkUserName(spec.user);
     const file = join(options.dir, `${spec.user}.json`);
-    add(spec, reuse(file, spec) ?? create(file, spec), file);
+    const held = existing.get(spec.user)?.creds;
+    const same = held !== undefined && held.role === spec.role && held.node === spec.node;
+    add(spec, same ? held : create(file, spec), file);
   }
-  for (const [file, creds] of credentialsIn(options.dir)) {
-    if (files.has(creds.user)) continue;
-    add({ user: creds.user, role: creds.role, ...(creds.node !== undefined ? { node: creds.node } : {}) }, creds, file);
+  for (const [user, { file, creds }] of existing) {
+    if (files.has(user)) continue;
+    add({ user, role: creds.role, ...(creds.node !== undefined ? { node: creds.node } : {}) }, creds, file);
   }
   writeAtomically(options.serverConfigFile, natsServerConfig(serverUsers, { jetStreamStoreDir: options.jetStreamStoreDir }), 0o644);
   return { files, serverConfigFile: options.serverConfigFile };
@@ -95,21 +103,11 @@ export function credentialsIn(dir: string): Map<string, NatsCredentials> {
 
 /** Removes a user's credentials file; the next provisioning leaves it out of the server config. */
 export function removeNatsCredentials(dir: string, user: string): boolean {
+  checkUserName(user);
   const file = join(dir, `${user}.json`);
   if (!existsSync(file)) return false;
   rmSync(file);
   return true;
-}
-
-function reuse(file: string, spec: NatsUserSpec): NatsCredentials | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const creds = parseNatsCredentials(readFileSync(file, 'utf8'), file);
-    return creds.role === spec.role && creds.user === spec.user && creds.node === spec.node ? creds : undefined;
-  } catch {
-    // A damaged file is replaced: whoever held it gets the new one from the same path.
-    return undefined;
-  }
 }
 
 function create(file: string, spec: NatsUserSpec): NatsCredentials {

@@ -73,7 +73,13 @@ export async function credentialsList(options: { readonly dataDir: DataDir; read
 export async function credentialsRemove(options: { readonly dataDir: DataDir; readonly name: string | undefined }): Promise<number> {
   if (options.name === undefined) throw new UsageError('credentials remove needs a user NAME');
   const { dataDir } = options;
-  if (!removeNatsCredentials(dataDir.credentials, options.name)) {
+  let removed: boolean;
+  try {
+    removed = removeNatsCredentials(dataDir.credentials, options.name);
+  } catch (e) {
+    throw new CliError(`credentials remove ${options.name}: ${(e as Error).message}`);
+  }
+  if (!removed) {
     console.error(`no user ${options.name} in ${dataDir.credentials}`);
     return 1;
   }
